@@ -1,0 +1,43 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "classify",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "classify", targets: ["classify"]),
+        .library(name: "Imaging", targets: ["Imaging"]),
+        .library(name: "Classifier", targets: ["Classifier"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // System libraries, found by pkg-config (Debian: libpng-dev, libopenblas-dev).
+        .systemLibrary(
+            name: "CLibPNG",
+            pkgConfig: "libpng",
+            providers: [.apt(["libpng-dev", "zlib1g-dev"]), .brew(["libpng"])]
+        ),
+        .systemLibrary(
+            name: "COpenBLAS",
+            pkgConfig: "openblas",
+            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
+        ),
+        // The libpng boundary: setjmp/longjmp never cross a Swift frame.
+        .target(name: "CPNG", dependencies: ["CLibPNG"]),
+        .target(name: "Imaging", dependencies: ["CPNG"]),
+        .target(name: "Classifier", dependencies: ["Imaging", "COpenBLAS"]),
+        .executableTarget(
+            name: "classify",
+            dependencies: [
+                "Classifier", "Imaging",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPNG"]),
+        .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging"]),
+        .testTarget(name: "classifyTests", dependencies: ["Classifier", "Imaging"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,2 @@
+// OpenBLAS's C interface (cblas_sgemm) plus its thread-count control.
+#include <cblas.h>
