@@ -35,9 +35,10 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPNG"]),
+        // Fixtures are read from the source tree by path (#filePath), not bundled.
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPNG"], exclude: ["Fixtures"]),
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging"]),
-        .testTarget(name: "classifyTests", dependencies: ["Classifier", "Imaging"]),
+        .testTarget(name: "classifyTests", dependencies: ["classify", "Classifier", "Imaging"]),
     ],
     swiftLanguageModes: [.v6]
 )
