@@ -1,3 +1,269 @@
+// The libpng boundary. See cpng.h for why it exists: setjmp/longjmp stay on this side.
 #include "cpng.h"
 #include <png.h>
-int cpng_version(void) { return (int)png_access_version_number(); }
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+
+// Rows and columns libpng itself accepts (its own sanity limit, before our pixel budget).
+#define CPNG_MAX_SIDE 1000000u
+// Largest ancillary chunk (iCCP, zTXt, …) we let libpng buffer: guards against absurd lengths.
+#define CPNG_CHUNK_MALLOC_MAX (16u * 1024u * 1024u)
+
+/// Error context shared with libpng's callbacks: where to copy the message.
+typedef struct cpng_error {
+    char *message;
+    size_t capacity;
+} cpng_error;
+
+/// The memory source the read callback consumes.
+typedef struct cpng_source {
+    const uint8_t *data;
+    size_t size;
+    size_t position;
+} cpng_source;
+
+struct cpng_decoder {
+    png_structp png;
+    png_infop info;
+    cpng_source source;
+    cpng_error error;
+    cpng_info facts;
+};
+
+static void cpng_copy_message(char *message, size_t capacity, const char *text) {
+    if (message == NULL || capacity == 0) return;
+    if (text == NULL) text = "unknown libpng error";
+    strncpy(message, text, capacity - 1);
+    message[capacity - 1] = '\0';
+}
+
+// libpng's error callback: keep the message, then jump back to the active setjmp (never returns).
+static void cpng_on_error(png_structp png, png_const_charp text) {
+    cpng_error *error = (cpng_error *)png_get_error_ptr(png);
+    if (error != NULL) cpng_copy_message(error->message, error->capacity, text);
+    png_longjmp(png, 1);
+}
+
+// Warnings (e.g. a bad CRC in an ancillary chunk) do not stop decoding; the library stays silent.
+static void cpng_on_warning(png_structp png, png_const_charp text) {
+    (void)png;
+    (void)text;
+}
+
+// Memory read callback: running out of bytes is a truncated file.
+static void cpng_read_memory(png_structp png, png_bytep out, size_t count) {
+    cpng_source *source = (cpng_source *)png_get_io_ptr(png);
+    if (source->size - source->position < count) {
+        png_error(png, "cpng: file ends early");
+    }
+    memcpy(out, source->data + source->position, count);
+    source->position += count;
+}
+
+void cpng_decoder_free(cpng_decoder *decoder) {
+    if (decoder == NULL) return;
+    png_destroy_read_struct(&decoder->png, &decoder->info, NULL);
+    free(decoder);
+}
+
+int cpng_decoder_open(const uint8_t *data, size_t size, uint64_t pixel_limit,
+                      cpng_decoder **out, cpng_info *info, char *message, size_t message_capacity) {
+    *out = NULL;
+    if (size < 8 || png_sig_cmp(data, 0, 8) != 0) {
+        cpng_copy_message(message, message_capacity, "not a PNG signature");
+        return CPNG_NOT_PNG;
+    }
+    cpng_decoder *decoder = calloc(1, sizeof(cpng_decoder));
+    if (decoder == NULL) {
+        cpng_copy_message(message, message_capacity, "out of memory");
+        return CPNG_NO_MEMORY;
+    }
+    decoder->source = (cpng_source){ data, size, 0 };
+    decoder->error = (cpng_error){ message, message_capacity };
+    decoder->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &decoder->error,
+                                          cpng_on_error, cpng_on_warning);
+    if (decoder->png == NULL) {
+        free(decoder);
+        cpng_copy_message(message, message_capacity, "out of memory");
+        return CPNG_NO_MEMORY;
+    }
+    decoder->info = png_create_info_struct(decoder->png);
+    if (decoder->info == NULL) {
+        cpng_decoder_free(decoder);
+        cpng_copy_message(message, message_capacity, "out of memory");
+        return CPNG_NO_MEMORY;
+    }
+    png_structp png = decoder->png;
+    png_infop pinfo = decoder->info;
+    if (setjmp(png_jmpbuf(png))) {
+        cpng_decoder_free(decoder);
+        return CPNG_LIBPNG;
+    }
+    png_set_read_fn(png, &decoder->source, cpng_read_memory);
+    png_set_user_limits(png, CPNG_MAX_SIDE, CPNG_MAX_SIDE);
+    png_set_chunk_malloc_max(png, CPNG_CHUNK_MALLOC_MAX);
+    // Critical chunks (IHDR, PLTE, IDAT, IEND) with a bad CRC are errors; ancillary ones
+    // (tEXt, gAMA, …) are dropped with a warning so a damaged comment does not lose the image.
+    png_set_crc_action(png, PNG_CRC_DEFAULT, PNG_CRC_WARN_DISCARD);
+    png_read_info(png, pinfo);
+
+    png_uint_32 width = png_get_image_width(png, pinfo);
+    png_uint_32 height = png_get_image_height(png, pinfo);
+    // The pixel budget, checked before any pixel buffer exists.
+    if ((uint64_t)width * (uint64_t)height > pixel_limit) {
+        decoder->facts = (cpng_info){ width, height, 0, 0, 0 };
+        *info = decoder->facts;
+        cpng_decoder_free(decoder);
+        cpng_copy_message(message, message_capacity, "image exceeds the pixel limit");
+        return CPNG_TOO_LARGE;
+    }
+
+    // Samples as stored: expand palette / low bit depths / tRNS, keep 16 bits, no gamma.
+    int bit_depth = png_get_bit_depth(png, pinfo);
+    png_set_expand(png);  // palette → RGB, grey 1/2/4 → 8, tRNS → alpha
+    if (png_get_valid(png, pinfo, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    if (bit_depth == 16) png_set_swap(png);  // PNG stores big-endian; Swift wants host order
+#endif
+    int interlaced = png_get_interlace_type(png, pinfo) != PNG_INTERLACE_NONE;
+    (void)png_set_interlace_handling(png);
+    png_read_update_info(png, pinfo);
+
+    decoder->facts = (cpng_info){
+        width, height,
+        (int)png_get_channels(png, pinfo),
+        (int)png_get_bit_depth(png, pinfo),
+        interlaced
+    };
+    *info = decoder->facts;
+    *out = decoder;
+    return CPNG_OK;
+}
+
+int cpng_decoder_read(cpng_decoder *decoder, uint16_t *samples, size_t sample_count,
+                      char *message, size_t message_capacity) {
+    cpng_info facts = decoder->facts;
+    size_t row_samples = (size_t)facts.width * (size_t)facts.channels;
+    if (sample_count != row_samples * facts.height) {
+        cpng_copy_message(message, message_capacity, "sample buffer has the wrong size");
+        return CPNG_USAGE;
+    }
+    png_structp png = decoder->png;
+    decoder->error = (cpng_error){ message, message_capacity };
+    // Volatile: modified between setjmp and a possible longjmp, freed after it.
+    uint8_t *volatile scratch = NULL;
+    if (setjmp(png_jmpbuf(png))) {
+        free(scratch);
+        return CPNG_LIBPNG;
+    }
+    if (facts.bit_depth == 16) {
+        // 16-bit rows land straight in the caller's buffer (already host order).
+        png_bytep *rows = malloc(sizeof(png_bytep) * (facts.height ? facts.height : 1));
+        scratch = (uint8_t *)rows;
+        if (rows == NULL) {
+            cpng_copy_message(message, message_capacity, "out of memory");
+            return CPNG_NO_MEMORY;
+        }
+        for (uint32_t y = 0; y < facts.height; y++) rows[y] = (png_bytep)(samples + (size_t)y * row_samples);
+        png_read_image(png, rows);
+    } else if (!facts.interlaced) {
+        // 8-bit, progressive: one row buffer, widened row by row.
+        scratch = malloc(row_samples ? row_samples : 1);
+        if (scratch == NULL) {
+            cpng_copy_message(message, message_capacity, "out of memory");
+            return CPNG_NO_MEMORY;
+        }
+        for (uint32_t y = 0; y < facts.height; y++) {
+            png_read_row(png, scratch, NULL);
+            uint16_t *target = samples + (size_t)y * row_samples;
+            for (size_t i = 0; i < row_samples; i++) target[i] = scratch[i];
+        }
+    } else {
+        // 8-bit Adam7: the passes revisit rows, so decode the whole image then widen.
+        // One block holds the row pointers and the pixels, so a longjmp frees everything.
+        size_t total = row_samples * facts.height;
+        size_t pointers = sizeof(png_bytep) * (size_t)facts.height;
+        scratch = malloc(pointers + total + 1);
+        if (scratch == NULL) {
+            cpng_copy_message(message, message_capacity, "out of memory");
+            return CPNG_NO_MEMORY;
+        }
+        png_bytep *rows = (png_bytep *)scratch;
+        uint8_t *pixels = scratch + pointers;
+        for (uint32_t y = 0; y < facts.height; y++) rows[y] = pixels + (size_t)y * row_samples;
+        png_read_image(png, rows);
+        for (size_t i = 0; i < total; i++) samples[i] = pixels[i];
+    }
+    // No png_read_end: the pixels are complete (the last IDAT's CRC was checked when its data
+    // ran out), and trailing chunks or a missing IEND should not cost the user the image.
+    free(scratch);
+    return CPNG_OK;
+}
+
+/// The growing output buffer of the encoder; C owns it until Swift calls cpng_free.
+typedef struct cpng_sink {
+    uint8_t *bytes;
+    size_t size;
+    size_t capacity;
+} cpng_sink;
+
+// Memory write callback: doubling growth, so encoding is amortised O(n).
+static void cpng_write_memory(png_structp png, png_bytep data, size_t count) {
+    cpng_sink *sink = (cpng_sink *)png_get_io_ptr(png);
+    if (sink->capacity - sink->size < count) {
+        size_t capacity = sink->capacity ? sink->capacity : 4096;
+        while (capacity - sink->size < count) capacity *= 2;
+        uint8_t *grown = realloc(sink->bytes, capacity);
+        if (grown == NULL) png_error(png, "out of memory");
+        sink->bytes = grown;
+        sink->capacity = capacity;
+    }
+    memcpy(sink->bytes + sink->size, data, count);
+    sink->size += count;
+}
+
+static void cpng_flush_memory(png_structp png) { (void)png; }
+
+int cpng_encode(const uint8_t *pixels, uint32_t width, uint32_t height, int channels,
+                uint8_t **out_bytes, size_t *out_size, char *message, size_t message_capacity) {
+    *out_bytes = NULL;
+    *out_size = 0;
+    static const int color_types[4] = {
+        PNG_COLOR_TYPE_GRAY, PNG_COLOR_TYPE_GRAY_ALPHA, PNG_COLOR_TYPE_RGB, PNG_COLOR_TYPE_RGB_ALPHA
+    };
+    if (channels < 1 || channels > 4 || width == 0 || height == 0) {
+        cpng_copy_message(message, message_capacity, "image must have 1–4 channels and a non-zero size");
+        return CPNG_USAGE;
+    }
+    cpng_error error = { message, message_capacity };
+    png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, &error, cpng_on_error, cpng_on_warning);
+    if (png == NULL) {
+        cpng_copy_message(message, message_capacity, "out of memory");
+        return CPNG_NO_MEMORY;
+    }
+    png_infop info = png_create_info_struct(png);
+    // Volatile: the sink's buffer pointer changes between setjmp and a possible longjmp.
+    volatile cpng_sink sink = { NULL, 0, 0 };
+    if (info == NULL || setjmp(png_jmpbuf(png))) {
+        png_destroy_write_struct(&png, &info);
+        free(sink.bytes);
+        if (info == NULL) cpng_copy_message(message, message_capacity, "out of memory");
+        return info == NULL ? CPNG_NO_MEMORY : CPNG_LIBPNG;
+    }
+    png_set_write_fn(png, (void *)&sink, cpng_write_memory, cpng_flush_memory);
+    png_set_IHDR(png, info, width, height, 8, color_types[channels - 1], PNG_INTERLACE_NONE,
+                 PNG_COMPRESSION_TYPE_DEFAULT, PNG_FILTER_TYPE_DEFAULT);
+    png_write_info(png, info);
+    size_t stride = (size_t)width * (size_t)channels;
+    for (uint32_t y = 0; y < height; y++) {
+        png_write_row(png, (png_const_bytep)(pixels + (size_t)y * stride));
+    }
+    png_write_end(png, NULL);
+    png_destroy_write_struct(&png, &info);
+    *out_bytes = sink.bytes;
+    *out_size = sink.size;
+    return CPNG_OK;
+}
+
+void cpng_free(void *pointer) { free(pointer); }

@@ -1,7 +1,12 @@
+import CPNG
 import Foundation
 
 /// The PNG codec: decoding every PNG variant through libpng (samples as stored, no gamma or
 /// colour management) and encoding 8-bit grey, grey + alpha, RGB and RGBA images.
+///
+/// Decoding applies exactly these transforms (DESIGN §3): palette → RGB, grey 1/2/4 bits → 8 bits
+/// (bit replication, `v · 255 / (2^b − 1)`), tRNS → alpha channel, Adam7 de-interlacing; 16-bit
+/// samples stay 16-bit. Reference: PNG specification (ISO/IEC 15948), §7–§10.
 public enum PNG {
     /// The default pixel budget: images whose header declares more pixels are refused
     /// before any pixel buffer is allocated.
@@ -16,30 +21,196 @@ public enum PNG {
         /// 8 or 16 after expansion.
         public var bitDepth: Int
         public var isInterlaced: Bool
+
+        /// Creates header facts (mainly for tests and callers that synthesise images).
+        public init(width: Int, height: Int, channels: Int, bitDepth: Int, isInterlaced: Bool) {
+            self.width = width
+            self.height = height
+            self.channels = channels
+            self.bitDepth = bitDepth
+            self.isInterlaced = isInterlaced
+        }
     }
+
+    /// Bytes of libpng's message buffer.
+    static let messageCapacity = 256
 
     /// Decodes PNG bytes. `name` is used in error messages.
+    ///
+    /// Shapes: returns `width × height × channels` samples (`Image` layout), 8 or 16 bits.
+    /// - Parameters:
+    ///   - bytes: the whole PNG file.
+    ///   - name: the file name quoted in errors.
+    ///   - pixelLimit: refuse headers declaring more than this many pixels (`width × height`).
+    /// - Throws: `.notPNG` (with what the bytes look like), `.invalidPNG` (libpng's reason in plain
+    ///   words), `.tooLarge` (before any pixel buffer is allocated).
     public static func decode(_ bytes: [UInt8], name: String, pixelLimit: Int = defaultPixelLimit) throws(ImagingError) -> Image {
-        fatalError("unimplemented")
+        let result: Result<Image, ImagingError> = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(ImagingError) -> Image in try decode(buffer, name: name, pixelLimit: pixelLimit) }
+        }
+        return try result.get()
     }
 
-    /// Reads and decodes a PNG file.
+    /// Reads and decodes a PNG file (one read of the whole file, then an in-memory decode).
+    ///
+    /// - Throws: `.unreadable` when the file cannot be read, otherwise as `decode(_:name:pixelLimit:)`.
     public static func decode(contentsOf url: URL, pixelLimit: Int = defaultPixelLimit) throws(ImagingError) -> Image {
-        fatalError("unimplemented")
+        let bytes = try FileBytes.read(url)
+        return try decode(bytes, name: url.path, pixelLimit: pixelLimit)
     }
 
-    /// Reads only the header of a PNG file.
+    /// Reads only the header of a PNG file: width, height, channels and bit depth after expansion,
+    /// and whether it is interlaced. Reads the first 64 KiB (the whole file only when the chunks
+    /// before the image data are longer).
+    /// - Throws: `.unreadable`, `.notPNG`, `.invalidPNG`.
     public static func header(contentsOf url: URL) throws(ImagingError) -> Header {
-        fatalError("unimplemented")
+        let prefixLength = 65_536
+        let prefix = try FileBytes.read(url, limit: prefixLength)
+        do {
+            return try header(prefix, name: url.path)
+        } catch let error where prefix.count == prefixLength && error.isTruncation {
+            return try header(try FileBytes.read(url), name: url.path)
+        }
     }
+
+    /// Header facts of in-memory PNG bytes.
+    static func header(_ bytes: [UInt8], name: String) throws(ImagingError) -> Header {
+        let result: Result<Header, ImagingError> = bytes.withUnsafeBufferPointer { buffer in
+            Result { () throws(ImagingError) -> Header in
+                try withDecoder(buffer, name: name, pixelLimit: UInt64.max) { _, info in
+                    Header(width: Int(info.width), height: Int(info.height), channels: Int(info.channels),
+                           bitDepth: Int(info.bit_depth), isInterlaced: info.interlaced != 0)
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    /// Decodes from a buffer: open (header, limit check), allocate the samples once, read into them.
+    static func decode(_ buffer: UnsafeBufferPointer<UInt8>, name: String, pixelLimit: Int) throws(ImagingError) -> Image {
+        try withDecoder(buffer, name: name, pixelLimit: UInt64(max(0, pixelLimit))) { (decoder, info) throws(ImagingError) -> Image in
+            let width = Int(info.width), height = Int(info.height), channels = Int(info.channels)
+            let count = width * height * channels
+            var status: Int32 = 0
+            var reason = ""
+            let samples = [UInt16](unsafeUninitializedCapacity: count) { samples, initialized in
+                status = withMessageBuffer { message in
+                    cpng_decoder_read(decoder, samples.baseAddress, count, message, messageCapacity)
+                } onFailure: { reason = $0 }
+                initialized = status == Int32(CPNG_OK) ? count : 0
+            }
+            if status != Int32(CPNG_OK) { throw .invalidPNG(file: name, reason: plainReason(reason)) }
+            return Image(width: width, height: height, channels: channels, bitDepth: Int(info.bit_depth), samples: samples)
+        }
+    }
+
+    /// Opens a libpng decoder over `buffer`, hands it to `body`, and always frees it.
+    private static func withDecoder<R>(
+        _ buffer: UnsafeBufferPointer<UInt8>, name: String, pixelLimit: UInt64,
+        _ body: (OpaquePointer, cpng_info) throws(ImagingError) -> R
+    ) throws(ImagingError) -> R {
+        var decoder: OpaquePointer?
+        var info = cpng_info()
+        var reason = ""
+        let status = withMessageBuffer { message in
+            cpng_decoder_open(buffer.baseAddress, buffer.count, pixelLimit, &decoder, &info, message, messageCapacity)
+        } onFailure: { reason = $0 }
+        switch Int(status) {
+        case Int(CPNG_OK):
+            guard let decoder else { throw .invalidPNG(file: name, reason: "libpng returned no decoder") }
+            defer { cpng_decoder_free(decoder) }
+            return try body(decoder, info)
+        case Int(CPNG_NOT_PNG):
+            throw .notPNG(file: name, reason: Signature.describe(buffer))
+        case Int(CPNG_TOO_LARGE):
+            throw .tooLarge(file: name, width: Int(info.width), height: Int(info.height), limit: Int(clamping: pixelLimit))
+        default:
+            if buffer.count == 8 { throw .invalidPNG(file: name, reason: "the file ends right after the PNG signature, with no image header") }
+            throw .invalidPNG(file: name, reason: plainReason(reason))
+        }
+    }
+
+    /// Runs `call` with a stack buffer for libpng's message; on a non-zero status passes the message to `onFailure`.
+    private static func withMessageBuffer(_ call: (UnsafeMutablePointer<CChar>) -> Int32, onFailure: (String) -> Void) -> Int32 {
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: messageCapacity) { message in
+            message[0] = 0
+            let status = call(message.baseAddress!)
+            if status != 0 {
+                message[messageCapacity - 1] = 0
+                onFailure(String(cString: message.baseAddress!))
+            }
+            return status
+        }
+    }
+
+    /// libpng's message in plain words: cryptic ones are translated, the rest kept as libpng wrote them.
+    static func plainReason(_ message: String) -> String {
+        let lower = message.lowercased()
+        if message.hasPrefix("cpng: file ends early") || lower.contains("read error") {
+            return truncationReason
+        }
+        if lower.contains("not enough image data") { return "the image data stops before the last row (not enough image data)" }
+        if lower.contains("crc error") {
+            let chunk = message.split(separator: ":").first.map(String.init) ?? "a"
+            return "the \(chunk) chunk is damaged (its checksum does not match its data)"
+        }
+        if lower.contains("unsigned integer out of range") || lower.contains("invalid chunk length")
+            || lower.contains("chunk length") {
+            return "a chunk declares an impossible length (the file is damaged)"
+        }
+        if lower.contains("chunk data is too large") { return "a chunk is too large to be plausible (over 16 MB)" }
+        if lower.contains("incorrect header check") || lower.contains("invalid distance")
+            || lower.contains("invalid block type") || lower.contains("invalid stored block")
+            || lower.contains("invalid code") || lower.contains("incorrect data check") {
+            return "the compressed image data is corrupt (libpng: \(message))"
+        }
+        return message.isEmpty ? "libpng rejected the data" : message
+    }
+
+    static let truncationReason = "file ends before the image data is complete"
 
     /// Encodes an 8-bit image (1–4 channels) as PNG bytes.
+    ///
+    /// Shapes: `image.samples.count == width × height × channels`, every sample in 0…255.
+    /// - Throws: `.unwritable` (file "<memory>") when the image is not 8-bit, empty, or libpng fails.
     public static func encode(_ image: Image) throws(ImagingError) -> [UInt8] {
-        fatalError("unimplemented")
+        guard image.bitDepth == 8 else { throw .unwritable(file: "<memory>", reason: "only 8-bit images can be encoded, got \(image.bitDepth)-bit") }
+        guard image.width > 0, image.height > 0, image.width <= Int(UInt32.max), image.height <= Int(UInt32.max) else {
+            throw .unwritable(file: "<memory>", reason: "the image is \(image.width)×\(image.height); PNG needs at least 1×1")
+        }
+        let pixels = image.samples.map { UInt8(truncatingIfNeeded: min($0, 255)) }
+        var output: UnsafeMutablePointer<UInt8>?
+        var size = 0
+        var reason = ""
+        let status = withMessageBuffer { message in
+            cpng_encode(pixels, UInt32(image.width), UInt32(image.height), Int32(image.channels), &output, &size, message, messageCapacity)
+        } onFailure: { reason = $0 }
+        defer { cpng_free(output) }
+        guard status == Int32(CPNG_OK), let output else { throw .unwritable(file: "<memory>", reason: reason) }
+        return Array(UnsafeBufferPointer(start: output, count: size))
     }
 
-    /// Encodes and writes an 8-bit image atomically.
+    /// Encodes and writes an 8-bit image atomically: a temporary file in the same folder, then a rename,
+    /// so readers never see a half-written PNG.
+    /// - Throws: `.unwritable` naming the file and the reason.
     public static func write(_ image: Image, to url: URL) throws(ImagingError) {
-        fatalError("unimplemented")
+        let bytes: [UInt8]
+        do { bytes = try encode(image) } catch {
+            if case let .unwritable(_, reason) = error { throw .unwritable(file: url.path, reason: reason) }
+            throw error
+        }
+        do {
+            try Data(bytes).write(to: url, options: .atomic)
+        } catch {
+            throw .unwritable(file: url.path, reason: (error as NSError).localizedDescription)
+        }
+    }
+}
+
+extension ImagingError {
+    /// True for the "file ends early" failure, which a longer read may cure.
+    var isTruncation: Bool {
+        if case let .invalidPNG(_, reason) = self { return reason == PNG.truncationReason }
+        return false
     }
 }
