@@ -1,0 +1,88 @@
+import Foundation
+
+/// One element-wise activation: `a = f(s)` and its derivative `f′(s)` side by side.
+///
+/// Each conforming type is a caseless namespace so that the kernels can be specialised per
+/// function (`Kernels.activate(_:…)` is generic over it) and the loops vectorise without a
+/// `switch` per element.
+protocol ElementwiseFunction {
+    /// `a = f(s)`.
+    static func f(_ s: Float) -> Float
+    /// `f′(s) = da/ds`.
+    static func fPrime(_ s: Float) -> Float
+}
+
+/// `σ(s) = 1 / (1 + e⁻ˢ)`, `σ′(s) = σ(s)(1 − σ(s))`.
+enum Sigmoid: ElementwiseFunction {
+    @inline(__always) static func f(_ s: Float) -> Float { 1 / (1 + Foundation.exp(-s)) }
+    @inline(__always) static func fPrime(_ s: Float) -> Float { let σ = f(s); return σ * (1 - σ) }
+}
+
+/// `tanh(s)`, `tanh′(s) = 1 − tanh²(s)`.
+enum HyperbolicTangent: ElementwiseFunction {
+    @inline(__always) static func f(_ s: Float) -> Float { Foundation.tanh(s) }
+    @inline(__always) static func fPrime(_ s: Float) -> Float { let t = Foundation.tanh(s); return 1 - t * t }
+}
+
+/// `ReLU(s) = max(0, s)`, `ReLU′(s) = 1 if s > 0 else 0` (0 at the kink, by convention).
+enum RectifiedLinear: ElementwiseFunction {
+    @inline(__always) static func f(_ s: Float) -> Float { s > 0 ? s : 0 }
+    @inline(__always) static func fPrime(_ s: Float) -> Float { s > 0 ? 1 : 0 }
+}
+
+/// `arctan(s)`, `arctan′(s) = 1 / (1 + s²)`.
+enum Arctangent: ElementwiseFunction {
+    @inline(__always) static func f(_ s: Float) -> Float { Foundation.atan(s) }
+    @inline(__always) static func fPrime(_ s: Float) -> Float { 1 / (1 + s * s) }
+}
+
+/// `identity(s) = s`, `identity′(s) = 1` (for tests and linear layers).
+enum Identity: ElementwiseFunction {
+    @inline(__always) static func f(_ s: Float) -> Float { s }
+    @inline(__always) static func fPrime(_ s: Float) -> Float { 1 }
+}
+
+extension Activation {
+    /// `f(s)` for one value of an element-wise activation.
+    ///
+    /// Softmax is not element-wise (it normalises a whole row); for it this returns `eˢ`, the
+    /// unnormalised numerator — use `Activation.softmax(_:)` on a row instead.
+    public func callAsFunction(_ s: Float) -> Float {
+        switch self {
+        case .sigmoid: Sigmoid.f(s)
+        case .tanh: HyperbolicTangent.f(s)
+        case .relu: RectifiedLinear.f(s)
+        case .arctan: Arctangent.f(s)
+        case .identity: Identity.f(s)
+        case .softmax: Foundation.exp(s)
+        }
+    }
+
+    /// `f′(s)` for one value of an element-wise activation.
+    ///
+    /// Softmax has a full Jacobian, not an element-wise derivative; it is only used with the
+    /// cross-entropy cost where BP1 becomes `δᴸ = aᴸ − y` and `f′` is never needed. For it this
+    /// returns 1.
+    public func derivative(_ s: Float) -> Float {
+        switch self {
+        case .sigmoid: Sigmoid.fPrime(s)
+        case .tanh: HyperbolicTangent.fPrime(s)
+        case .relu: RectifiedLinear.fPrime(s)
+        case .arctan: Arctangent.fPrime(s)
+        case .identity: Identity.fPrime(s)
+        case .softmax: 1
+        }
+    }
+
+    /// Softmax of one row, stable for large logits: `aⱼ = e^(sⱼ − max s) / Σₖ e^(sₖ − max s)`.
+    ///
+    /// Shapes: `s` has one value per class; the result has the same count and sums to 1.
+    public static func softmax(_ s: [Float]) -> [Float] {
+        var a = s
+        Kernels.softmaxRows(&a, rows: 1, columns: s.count)
+        return a
+    }
+
+    /// Whether the activation works element by element (everything but softmax).
+    public var isElementwise: Bool { self != .softmax }
+}

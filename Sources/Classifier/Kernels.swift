@@ -1,0 +1,266 @@
+import Foundation
+#if canImport(Accelerate)
+import Accelerate
+#else
+import COpenBLAS
+#endif
+
+/// The numeric kernels of the network: BLAS matrix products and the few fused element-wise
+/// loops around them.
+///
+/// This is the only file with BLAS calls and unsafe pointers. Every kernel checks its shapes
+/// with a `precondition` naming them (a mismatch is a programmer error), then works inside
+/// `withUnsafe…` closures; no pointer escapes. Buffers may be longer than the shapes say (a
+/// workspace sized for a full mini-batch also serves the last, partial one): only the leading
+/// `rows × columns` elements are read or written.
+public enum Kernels {
+    /// Sets how many threads BLAS may use (`--threads`); values below 1 are treated as 1.
+    ///
+    /// OpenBLAS's sgemm partitions the output, so results do not depend on the thread count's
+    /// scheduling: the same thread count always gives bit-identical products.
+    public static func setThreadCount(_ n: Int) {
+        #if !canImport(Accelerate)
+        openblas_set_num_threads(Int32(clamping: max(1, n)))
+        #endif
+    }
+
+    /// The number of threads BLAS uses.
+    public static var threadCount: Int {
+        #if canImport(Accelerate)
+        return 1
+        #else
+        return Int(openblas_get_num_threads())
+        #endif
+    }
+
+    // MARK: - Matrix products
+
+    /// `C = α·op(A)·op(B) + β·C` on matrices, where `op(X)` is `X` or `Xᵀ`.
+    ///
+    /// Shapes: `op(A)` is `m × k`, `op(B)` is `k × n`, `C` is `m × n` (checked).
+    public static func multiply(_ a: Matrix, transposed transposeA: Bool = false,
+                                _ b: Matrix, transposed transposeB: Bool = false,
+                                alpha: Float = 1, beta: Float = 0, into c: inout Matrix) {
+        let (m, k) = transposeA ? (a.columns, a.rows) : (a.rows, a.columns)
+        let (kb, n) = transposeB ? (b.columns, b.rows) : (b.rows, b.columns)
+        precondition(k == kb && c.rows == m && c.columns == n,
+                     "op(A) \(m)×\(k) · op(B) \(kb)×\(n) cannot go into C \(c.rows)×\(c.columns)")
+        sgemm(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+              alpha: alpha, a: a.elements, b: b.elements, beta: beta, c: &c.elements)
+    }
+
+    /// `C = α·op(A)·op(B) + β·C` on row-major buffers (`cblas_sgemm`).
+    ///
+    /// Shapes: `op(A)` is `m × k` (`A` stored `m × k`, or `k × m` when transposed), `op(B)` is
+    /// `k × n` (`B` stored `k × n`, or `n × k`), `C` is `m × n`; leading dimensions are the
+    /// stored column counts.
+    static func sgemm(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                      alpha: Float, a: [Float], b: [Float], beta: Float, c: inout [Float]) {
+        precondition(m >= 0 && n >= 0 && k >= 0, "negative sgemm shape m \(m) n \(n) k \(k)")
+        precondition(a.count >= m * k && b.count >= k * n && c.count >= m * n,
+                     "sgemm buffers A \(a.count), B \(b.count), C \(c.count) too small for (\(m)×\(k))·(\(k)×\(n))")
+        guard m > 0, n > 0 else { return }
+        let lda = transposeA ? m : k
+        let ldb = transposeB ? k : n
+        if k == 0 {  // BLAS would be fine, but some reject lda 0: C = β·C.
+            for i in 0 ..< m * n { c[i] = beta == 0 ? 0 : beta * c[i] }
+            return
+        }
+        a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    cblas_sgemm(CblasRowMajor,
+                                transposeA ? CblasTrans : CblasNoTrans,
+                                transposeB ? CblasTrans : CblasNoTrans,
+                                Int32(m), Int32(n), Int32(k), alpha,
+                                a.baseAddress, Int32(lda), b.baseAddress, Int32(ldb),
+                                beta, c.baseAddress, Int32(n))
+                }
+            }
+        }
+    }
+
+    // MARK: - Forward: bias add + activation
+
+    /// `sᵢⱼ += bⱼ; aᵢⱼ = f(sᵢⱼ)` for every row `i` (softmax normalises each row of `a`).
+    ///
+    /// Shapes: `s` and `a` are `rows × columns`, `biases` has `columns` values.
+    static func addBiasAndActivate(_ activation: Activation, s: inout [Float], a: inout [Float],
+                                   biases: [Float], rows: Int, columns: Int) {
+        switch activation {
+        case .sigmoid: addBiasAndActivate(Sigmoid.self, s: &s, a: &a, biases: biases, rows: rows, columns: columns)
+        case .tanh: addBiasAndActivate(HyperbolicTangent.self, s: &s, a: &a, biases: biases, rows: rows, columns: columns)
+        case .relu: addBiasAndActivate(RectifiedLinear.self, s: &s, a: &a, biases: biases, rows: rows, columns: columns)
+        case .arctan: addBiasAndActivate(Arctangent.self, s: &s, a: &a, biases: biases, rows: rows, columns: columns)
+        case .identity: addBiasAndActivate(Identity.self, s: &s, a: &a, biases: biases, rows: rows, columns: columns)
+        case .softmax:
+            addBiasAndActivate(Identity.self, s: &s, a: &a, biases: biases, rows: rows, columns: columns)
+            softmaxRows(&a, rows: rows, columns: columns)
+        }
+    }
+
+    private static func addBiasAndActivate<F: ElementwiseFunction>(
+        _: F.Type, s: inout [Float], a: inout [Float], biases: [Float], rows: Int, columns: Int
+    ) {
+        precondition(s.count >= rows * columns && a.count >= rows * columns && biases.count == columns,
+                     "bias+activation: s \(s.count), a \(a.count) for \(rows)×\(columns), biases \(biases.count)")
+        biases.withUnsafeBufferPointer { b in
+            s.withUnsafeMutableBufferPointer { s in
+                a.withUnsafeMutableBufferPointer { a in
+                    for i in 0 ..< rows {
+                        let row = i * columns
+                        for j in 0 ..< columns {
+                            let sij = s[row + j] + b[j]
+                            s[row + j] = sij
+                            a[row + j] = F.f(sij)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Softmax of each row in place, stable for large logits:
+    /// `aᵢⱼ = e^(aᵢⱼ − maxₖ aᵢₖ) / Σₖ e^(aᵢₖ − maxₖ aᵢₖ)`.
+    ///
+    /// Shapes: `a` is `rows × columns`.
+    static func softmaxRows(_ a: inout [Float], rows: Int, columns: Int) {
+        precondition(a.count >= rows * columns, "softmax: buffer \(a.count) for \(rows)×\(columns)")
+        guard columns > 0 else { return }
+        a.withUnsafeMutableBufferPointer { a in
+            for i in 0 ..< rows {
+                let row = UnsafeMutableBufferPointer(rebasing: a[i * columns ..< (i + 1) * columns])
+                var maximum = row[0]
+                for j in 1 ..< columns { maximum = Swift.max(maximum, row[j]) }
+                var sum: Float = 0
+                for j in 0 ..< columns {
+                    let e = Foundation.exp(row[j] - maximum)
+                    row[j] = e
+                    sum += e
+                }
+                let inverse = 1 / sum
+                for j in 0 ..< columns { row[j] *= inverse }
+            }
+        }
+    }
+
+    // MARK: - Backward
+
+    /// `δ ⊙= f′(s)` element-wise over the first `count` values (BP1 for quadratic cost, BP2).
+    static func multiplyByDerivative(_ activation: Activation, delta: inout [Float], s: [Float], count: Int) {
+        switch activation {
+        case .sigmoid: multiplyByDerivative(Sigmoid.self, delta: &delta, s: s, count: count)
+        case .tanh: multiplyByDerivative(HyperbolicTangent.self, delta: &delta, s: s, count: count)
+        case .relu: multiplyByDerivative(RectifiedLinear.self, delta: &delta, s: s, count: count)
+        case .arctan: multiplyByDerivative(Arctangent.self, delta: &delta, s: s, count: count)
+        case .identity, .softmax: return
+        }
+    }
+
+    private static func multiplyByDerivative<F: ElementwiseFunction>(
+        _: F.Type, delta: inout [Float], s: [Float], count: Int
+    ) {
+        precondition(delta.count >= count && s.count >= count,
+                     "δ ⊙ f′(s): δ \(delta.count), s \(s.count), count \(count)")
+        s.withUnsafeBufferPointer { s in
+            delta.withUnsafeMutableBufferPointer { delta in
+                for i in 0 ..< count { delta[i] *= F.fPrime(s[i]) }
+            }
+        }
+    }
+
+    /// `sumⱼ = scale · Σᵢ xᵢⱼ`, rows added in order `i = 0, 1, …` (fixed reduction order).
+    ///
+    /// Shapes: `x` is `rows × columns`, `sum` has `columns` values.
+    static func columnSums(_ x: [Float], rows: Int, columns: Int, scale: Float, into sum: inout [Float]) {
+        precondition(x.count >= rows * columns && sum.count == columns,
+                     "column sums: x \(x.count) for \(rows)×\(columns), sum \(sum.count)")
+        x.withUnsafeBufferPointer { x in
+            sum.withUnsafeMutableBufferPointer { sum in
+                for j in 0 ..< columns { sum[j] = 0 }
+                for i in 0 ..< rows {
+                    let row = i * columns
+                    for j in 0 ..< columns { sum[j] += x[row + j] }
+                }
+                for j in 0 ..< columns { sum[j] *= scale }
+            }
+        }
+    }
+
+    // MARK: - Input conversion
+
+    /// Gathers the rows `indices` of a byte matrix into a Float matrix: `xᵢⱼ = bytes[indicesᵢ, j] / 255`.
+    ///
+    /// Shapes: `bytes` is `N × columns`, `x` gets `indices.count × columns`.
+    static func gatherScaledBytes(_ bytes: [UInt8], indices: ArraySlice<Int>, columns: Int, into x: inout [Float]) {
+        precondition(x.count >= indices.count * columns,
+                     "gather: x \(x.count) for \(indices.count)×\(columns)")
+        let rowCount = columns == 0 ? 0 : bytes.count / columns
+        bytes.withUnsafeBufferPointer { bytes in
+            x.withUnsafeMutableBufferPointer { x in
+                for (i, index) in indices.enumerated() {
+                    precondition(index >= 0 && index < rowCount, "gather: row \(index) of \(rowCount)")
+                    let source = index * columns, target = i * columns
+                    for j in 0 ..< columns { x[target + j] = Float(bytes[source + j]) * (1 / 255) }
+                }
+            }
+        }
+    }
+
+    // MARK: - Optimizer updates
+
+    /// Plain gradient descent: `w ← w − η (g + λ w)`.
+    static func sgdStep(parameters w: inout [Float], gradient g: [Float], learningRate η: Float, l2 λ: Float) {
+        precondition(w.count == g.count, "sgd: parameters \(w.count), gradient \(g.count)")
+        g.withUnsafeBufferPointer { g in
+            w.withUnsafeMutableBufferPointer { w in
+                for i in 0 ..< w.count { w[i] -= η * (g[i] + λ * w[i]) }
+            }
+        }
+    }
+
+    /// Momentum: `v ← μ v − η (g + λ w)`, `w ← w + v`.
+    static func momentumStep(parameters w: inout [Float], velocity v: inout [Float], gradient g: [Float],
+                             learningRate η: Float, momentum μ: Float, l2 λ: Float) {
+        precondition(w.count == g.count && v.count == g.count,
+                     "momentum: parameters \(w.count), velocity \(v.count), gradient \(g.count)")
+        g.withUnsafeBufferPointer { g in
+            v.withUnsafeMutableBufferPointer { v in
+                w.withUnsafeMutableBufferPointer { w in
+                    for i in 0 ..< w.count {
+                        let vi = μ * v[i] - η * (g[i] + λ * w[i])
+                        v[i] = vi
+                        w[i] += vi
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adam (Kingma & Ba 2015) with L2 added to the gradient, `gₜ = g + λ w`:
+    /// `m ← β₁ m + (1 − β₁) gₜ`, `v ← β₂ v + (1 − β₂) gₜ²`,
+    /// `w ← w − η · (m / c₁) / (√(v / c₂) + ε)` with bias corrections `c₁ = 1 − β₁ᵗ`, `c₂ = 1 − β₂ᵗ`.
+    static func adamStep(parameters w: inout [Float], m: inout [Float], v: inout [Float], gradient g: [Float],
+                         learningRate η: Float, beta1 β1: Float, beta2 β2: Float, epsilon ε: Float,
+                         correction1 c1: Float, correction2 c2: Float, l2 λ: Float) {
+        precondition(w.count == g.count && m.count == g.count && v.count == g.count,
+                     "adam: parameters \(w.count), m \(m.count), v \(v.count), gradient \(g.count)")
+        let stepSize = η / c1, inverseC2 = 1 / c2
+        g.withUnsafeBufferPointer { g in
+            m.withUnsafeMutableBufferPointer { m in
+                v.withUnsafeMutableBufferPointer { v in
+                    w.withUnsafeMutableBufferPointer { w in
+                        for i in 0 ..< w.count {
+                            let gi = g[i] + λ * w[i]
+                            let mi = β1 * m[i] + (1 - β1) * gi
+                            let vi = β2 * v[i] + (1 - β2) * gi * gi
+                            m[i] = mi
+                            v[i] = vi
+                            w[i] -= stepSize * mi / ((vi * inverseC2).squareRoot() + ε)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
