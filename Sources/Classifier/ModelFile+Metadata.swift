@@ -1,0 +1,178 @@
+import Foundation
+import Imaging
+
+/// Reads and validates the classify entries of a model file's `__metadata__`, turning every
+/// problem into `ClassifierError.invalidModelFile` with a reason that names the entry.
+struct ModelFileReader {
+    let file: String
+    let metadata: [String: String]
+
+    func invalid(_ reason: String) -> ClassifierError {
+        .invalidModelFile(file: file, reason: reason)
+    }
+
+    /// `format` is `classify` and `format_version` is supported.
+    func checkFormat() throws(ClassifierError) {
+        guard let format = metadata["format"] else {
+            throw invalid("not a classify model: it has no classify metadata — is it some other safetensors file?")
+        }
+        guard format == ImageClassifier.modelFileFormat else {
+            throw invalid("not a classify model: its metadata says format '\(format)', not '\(ImageClassifier.modelFileFormat)' — is it some other safetensors file?")
+        }
+        guard let version = metadata["format_version"] else {
+            throw invalid("the metadata has no 'format_version' entry")
+        }
+        let supported = ImageClassifier.supportedModelFileVersions
+        guard supported.contains(version) else {
+            throw invalid("format_version '\(version)' is not supported; this classify reads version\(supported.count == 1 ? "" : "s") \(supported.joined(separator: ", ")) — was the file written by a newer classify?")
+        }
+    }
+
+    /// The raw string of a required entry.
+    func entry(_ key: String) throws(ClassifierError) -> String {
+        guard let value = metadata[key] else {
+            throw invalid("the metadata has no '\(key)' entry")
+        }
+        return value
+    }
+
+    /// A required entry parsed as JSON.
+    func json(_ key: String, expected: String) throws(ClassifierError) -> Any {
+        let text = try entry(key)
+        do {
+            return try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+        } catch {
+            throw invalid("the '\(key)' metadata is not valid JSON (expected \(expected))")
+        }
+    }
+
+    /// `classes`: a non-empty JSON array of distinct, non-empty names.
+    func classes() throws(ClassifierError) -> [String] {
+        let expected = "a JSON array of class names"
+        guard let classes = try json("classes", expected: expected) as? [String], !classes.isEmpty else {
+            throw invalid("the 'classes' metadata is not \(expected)")
+        }
+        var seen: Set<String> = []
+        for name in classes {
+            guard !name.isEmpty else { throw invalid("the 'classes' metadata contains an empty class name") }
+            guard seen.insert(name).inserted else {
+                throw invalid("the 'classes' metadata lists class '\(name)' twice")
+            }
+        }
+        return classes
+    }
+
+    /// `input`: `{width, height, color, background}` (and optionally `normalization`).
+    func inputFormat() throws(ClassifierError) -> InputFormat {
+        let expected = "a JSON object with width, height, color and background"
+        guard let input = try json("input", expected: expected) as? [String: Any] else {
+            throw invalid("the 'input' metadata is not \(expected)")
+        }
+        func positiveInteger(_ key: String) throws(ClassifierError) -> Int {
+            guard let number = input[key] as? NSNumber, number.doubleValue.rounded() == number.doubleValue,
+                  number.doubleValue >= 1, number.doubleValue <= 1_000_000 else {
+                throw invalid("the 'input' metadata has no valid '\(key)' (expected a whole number of pixels from 1 to 1000000)")
+            }
+            return number.intValue
+        }
+        let width = try positiveInteger("width")
+        let height = try positiveInteger("height")
+        guard let colorName = input["color"] as? String else {
+            throw invalid("the 'input' metadata has no 'color' entry")
+        }
+        guard let color = ColorMode(rawValue: colorName) else {
+            throw invalid("the 'input' metadata has unknown color '\(colorName)' (known: \(ColorMode.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard let backgroundText = input["background"] as? String else {
+            throw invalid("the 'input' metadata has no 'background' entry")
+        }
+        guard let background = Self.backgroundColor(hex: backgroundText) else {
+            throw invalid("the 'input' metadata has background '\(backgroundText)', not a colour of the form #rrggbb")
+        }
+        if let normalization = input["normalization"] {
+            guard let text = normalization as? String, text == ImageClassifier.inputNormalization else {
+                throw invalid("the 'input' metadata has normalization '\(normalization)'; this classify supports only '\(ImageClassifier.inputNormalization)'")
+            }
+        }
+        return InputFormat(width: width, height: height, color: color, background: background)
+    }
+
+    /// `activations`: a non-empty JSON array of known activation names, one per layer.
+    func activations() throws(ClassifierError) -> [Activation] {
+        let expected = "a JSON array of activation names, one per layer"
+        guard let names = try json("activations", expected: expected) as? [String], !names.isEmpty else {
+            throw invalid("the 'activations' metadata is not \(expected)")
+        }
+        var activations: [Activation] = []
+        for (i, name) in names.enumerated() {
+            guard let activation = Activation(rawValue: name) else {
+                throw invalid("layer \(i) has unknown activation '\(name)' (known: \(Activation.allCases.map(\.rawValue).joined(separator: ", ")))")
+            }
+            activations.append(activation)
+        }
+        return activations
+    }
+
+    /// `cost`: a known cost name.
+    func cost() throws(ClassifierError) -> Cost {
+        let name = try entry("cost")
+        guard let cost = Cost(rawValue: name) else {
+            throw invalid("unknown cost '\(name)' (known: \(Cost.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        return cost
+    }
+
+    /// `training`: the training summary with snake_case keys, or nil when absent.
+    func trainingSummary() throws(ClassifierError) -> TrainingSummary? {
+        guard let text = metadata["training"] else { return nil }
+        do {
+            return try JSONDecoder().decode(StoredTrainingSummary.self, from: Data(text.utf8)).summary
+        } catch {
+            throw invalid("the 'training' metadata is not a valid training summary (expected a JSON object with epochs, best_epoch, training_accuracy, training_examples, validation_examples, seed and hyperparameters)")
+        }
+    }
+
+    /// Parses `#rrggbb` (case-insensitive) into components `k / 255`.
+    static func backgroundColor(hex: String) -> BackgroundColor? {
+        let digits = Array(hex.utf8)
+        guard digits.count == 7, digits[0] == UInt8(ascii: "#") else { return nil }
+        var components: [Float] = []
+        for start in stride(from: 1, to: 7, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[start..<start + 2], as: UTF8.self), radix: 16) else {
+                return nil
+            }
+            components.append(Float(byte) / 255)
+        }
+        return BackgroundColor(red: components[0], green: components[1], blue: components[2])
+    }
+}
+
+/// The `training` metadata as stored: `TrainingSummary` with snake_case keys. Explicit coding
+/// keys rather than `.convertFromSnakeCase`, which would also rewrite the hyper-parameter names.
+private struct StoredTrainingSummary: Decodable {
+    var epochs: Int
+    var bestEpoch: Int
+    var trainingAccuracy: Double
+    var validationAccuracy: Double?
+    var trainingExamples: Int
+    var validationExamples: Int
+    var seed: UInt64
+    var hyperparameters: [String: String]
+
+    enum CodingKeys: String, CodingKey {
+        case epochs
+        case bestEpoch = "best_epoch"
+        case trainingAccuracy = "training_accuracy"
+        case validationAccuracy = "validation_accuracy"
+        case trainingExamples = "training_examples"
+        case validationExamples = "validation_examples"
+        case seed
+        case hyperparameters
+    }
+
+    var summary: TrainingSummary {
+        TrainingSummary(epochs: epochs, bestEpoch: bestEpoch, trainingAccuracy: trainingAccuracy,
+                        validationAccuracy: validationAccuracy, trainingExamples: trainingExamples,
+                        validationExamples: validationExamples, seed: seed, hyperparameters: hyperparameters)
+    }
+}

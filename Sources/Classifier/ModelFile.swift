@@ -1,0 +1,231 @@
+import Foundation
+
+/// The safetensors container that holds a classifier: an 8-byte little-endian header length `N`,
+/// `N` bytes of UTF-8 JSON header, then the raw little-endian data buffer.
+///
+/// Layout (reference: https://github.com/huggingface/safetensors, "Format"):
+/// ```
+/// [ N: UInt64 LE ][ header: N bytes of JSON, space-padded ][ data buffer ]
+/// header = { "__metadata__": { String: String },
+///            "<tensor>": { "dtype": "F32", "shape": [d₀, d₁, …], "data_offsets": [begin, end] }, … }
+/// ```
+/// `data_offsets` are byte offsets relative to the start of the data buffer; the tensors cover
+/// the buffer exactly, without gaps or overlaps. This type knows nothing about networks: it turns
+/// named `F32` tensors plus string metadata into bytes and back, validating every field.
+/// `ImageClassifier+ModelFile.swift` maps a classifier onto it.
+public struct ModelFile: Sendable, Equatable {
+    /// One named `F32` tensor: `values.count == shape.reduce(1, *)`, row-major.
+    public struct Tensor: Sendable, Equatable {
+        public var name: String
+        public var shape: [Int]
+        public var values: [Float]
+
+        /// Creates a tensor. - Precondition: `values.count == shape.reduce(1, *)`.
+        public init(name: String, shape: [Int], values: [Float]) {
+            precondition(values.count == shape.reduce(1, *),
+                         "tensor \(name): \(values.count) values for shape \(shape)")
+            self.name = name
+            self.shape = shape
+            self.values = values
+        }
+    }
+
+    /// Tensors in data-buffer order (the order they are written in).
+    public var tensors: [Tensor]
+    /// The `__metadata__` object: string keys to string values.
+    public var metadata: [String: String]
+
+    /// The largest header accepted when loading (100 MB), checked before the header is read:
+    /// a corrupt length field must not make the loader allocate gigabytes.
+    public static let maximumHeaderLength: UInt64 = 100_000_000
+
+    /// Creates a container from tensors (in buffer order) and metadata.
+    public init(tensors: [Tensor], metadata: [String: String]) {
+        self.tensors = tensors
+        self.metadata = metadata
+    }
+
+    /// The tensor called `name`, if any.
+    public func tensor(named name: String) -> Tensor? {
+        tensors.first { $0.name == name }
+    }
+}
+
+// MARK: - Encoding
+
+extension ModelFile {
+    /// The file's bytes: deterministic (JSON keys sorted, no whitespace, header space-padded so the
+    /// data buffer starts at an 8-byte aligned offset), so equal containers give identical bytes.
+    public func encoded() -> [UInt8] {
+        var entries: [String: JSONValue] = [:]
+        var offset = 0
+        for tensor in tensors {
+            let byteCount = tensor.values.count * MemoryLayout<Float>.size
+            entries[tensor.name] = .object([
+                "dtype": .string("F32"),
+                "shape": .array(tensor.shape.map { .integer($0) }),
+                "data_offsets": .array([.integer(offset), .integer(offset + byteCount)]),
+            ])
+            offset += byteCount
+        }
+        if !metadata.isEmpty {
+            entries["__metadata__"] = .object(metadata.mapValues { .string($0) })
+        }
+        var header = Array(JSONValue.object(entries).serialized().utf8)
+        while (8 + header.count) % 8 != 0 { header.append(UInt8(ascii: " ")) }
+
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(8 + header.count + offset)
+        withUnsafeBytes(of: UInt64(header.count).littleEndian) { bytes.append(contentsOf: $0) }
+        bytes.append(contentsOf: header)
+        for tensor in tensors {
+            for value in tensor.values {
+                withUnsafeBytes(of: value.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+            }
+        }
+        return bytes
+    }
+}
+
+// MARK: - Decoding
+
+extension ModelFile {
+    /// Parses and validates safetensors bytes. `file` names the file in error messages.
+    ///
+    /// Checks, in order: at least 8 bytes; header length within `maximumHeaderLength` and within
+    /// the file (before any allocation); the header is a UTF-8 JSON object; `__metadata__`, if
+    /// present, maps strings to strings; every tensor has dtype `F32`, a shape of non-negative
+    /// integers and `[begin, end]` offsets that match its shape; the tensors cover the data buffer
+    /// contiguously (no gaps, overlaps or bytes past the end); every value is finite.
+    /// - Throws: `ClassifierError.invalidModelFile(file:reason:)` naming the first problem found.
+    public init(bytes: [UInt8], file: String) throws(ClassifierError) {
+        func invalid(_ reason: String) -> ClassifierError { .invalidModelFile(file: file, reason: reason) }
+
+        guard bytes.count >= 8 else {
+            throw invalid(bytes.isEmpty
+                ? "the file is empty"
+                : "the file is only \(bytes.count) bytes long, too short for the 8-byte header length a safetensors file starts with")
+        }
+        var headerLength: UInt64 = 0
+        for i in 0..<8 { headerLength |= UInt64(bytes[i]) << (8 * UInt64(i)) }
+        guard headerLength <= Self.maximumHeaderLength else {
+            throw invalid("the header length field says \(headerLength) bytes, over the \(Self.maximumHeaderLength / 1_000_000) MB limit; this is not a safetensors file or it is corrupt")
+        }
+        guard headerLength <= UInt64(bytes.count - 8) else {
+            throw invalid("the header length field says \(headerLength) bytes but only \(bytes.count - 8) bytes follow it; the file is truncated or not a safetensors file")
+        }
+        let headerEnd = 8 + Int(headerLength)
+        let headerBytes = bytes[8..<headerEnd]
+        guard let headerText = String(validating: headerBytes, as: UTF8.self) else {
+            throw invalid("the header is not valid UTF-8 text")
+        }
+        let parsed: Any
+        do {
+            parsed = try JSONSerialization.jsonObject(with: Data(headerText.utf8), options: [])
+        } catch {
+            throw invalid("the header is not valid JSON")
+        }
+        guard let header = parsed as? [String: Any] else {
+            throw invalid("the header is JSON but not an object (it is \(parsed is [Any] ? "an array" : "a single value"))")
+        }
+
+        var metadata: [String: String] = [:]
+        if let rawMetadata = header["__metadata__"] {
+            guard let object = rawMetadata as? [String: Any] else {
+                throw invalid("the '__metadata__' entry is not an object of strings")
+            }
+            for (key, value) in object {
+                guard let string = value as? String else {
+                    throw invalid("the '__metadata__' entry '\(key)' is not a string (safetensors metadata maps strings to strings)")
+                }
+                metadata[key] = string
+            }
+        }
+
+        let dataCount = bytes.count - headerEnd
+        var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
+        for name in header.keys.sorted() where name != "__metadata__" {
+            guard let entry = header[name] as? [String: Any] else {
+                throw invalid("tensor '\(name)' is not described by an object")
+            }
+            guard let dtype = entry["dtype"] as? String else {
+                throw invalid("tensor '\(name)' has no dtype")
+            }
+            guard dtype == "F32" else {
+                throw invalid("tensor '\(name)' has dtype \(dtype), but classify models store F32 (32-bit float) tensors")
+            }
+            guard let shape = Self.integers(entry["shape"]), shape.allSatisfy({ $0 >= 0 }) else {
+                throw invalid("tensor '\(name)' has no valid shape (expected an array of non-negative integers)")
+            }
+            guard let offsets = Self.integers(entry["data_offsets"]), offsets.count == 2,
+                  offsets[0] >= 0, offsets[0] <= offsets[1] else {
+                throw invalid("tensor '\(name)' has no valid data_offsets (expected [begin, end] with 0 ≤ begin ≤ end)")
+            }
+            var count = 1
+            for dimension in shape {
+                let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
+                guard !overflow, product <= dataCount else {
+                    throw invalid("tensor '\(name)' has shape \(shape), larger than the whole data buffer (\(dataCount) bytes)")
+                }
+                count = product
+            }
+            guard offsets[1] - offsets[0] == count * 4 else {
+                throw invalid("tensor '\(name)' has shape \(shape) (\(count * 4) bytes of F32) but data_offsets [\(offsets[0]), \(offsets[1])] span \(offsets[1] - offsets[0]) bytes")
+            }
+            guard offsets[1] <= dataCount else {
+                throw invalid("tensor '\(name)' data_offsets [\(offsets[0]), \(offsets[1])] are out of range: the data buffer holds only \(dataCount) bytes")
+            }
+            entries.append((name, shape, offsets[0], offsets[1]))
+        }
+
+        // The tensors must tile the buffer: sorted by begin, each starts where the previous ends.
+        entries.sort { ($0.begin, $0.end, $0.name) < ($1.begin, $1.end, $1.name) }
+        var expectedBegin = 0
+        var previousName: String?
+        for entry in entries {
+            if entry.begin < expectedBegin, let previousName {
+                throw invalid("tensor '\(entry.name)' data_offsets start at byte \(entry.begin) but tensor '\(previousName)' ends at byte \(expectedBegin): the tensors overlap")
+            }
+            guard entry.begin == expectedBegin else {
+                throw invalid("tensor '\(entry.name)' data_offsets start at byte \(entry.begin) but the previous tensor ends at byte \(expectedBegin): the data offsets are not contiguous")
+            }
+            expectedBegin = entry.end
+            previousName = entry.name
+        }
+        guard expectedBegin == dataCount else {
+            throw invalid("the tensors cover \(expectedBegin) bytes of data but the data buffer holds \(dataCount) bytes (truncated or trailing bytes)")
+        }
+
+        var tensors: [Tensor] = []
+        tensors.reserveCapacity(entries.count)
+        for entry in entries {
+            var values = [Float](repeating: 0, count: (entry.end - entry.begin) / 4)
+            var position = headerEnd + entry.begin
+            for i in values.indices {
+                let bitPattern = UInt32(bytes[position]) | UInt32(bytes[position + 1]) << 8
+                    | UInt32(bytes[position + 2]) << 16 | UInt32(bytes[position + 3]) << 24
+                let value = Float(bitPattern: bitPattern)
+                guard value.isFinite else {
+                    throw invalid("tensor '\(entry.name)' contains \(value.isNaN ? "NaN" : "infinity") at element \(i); the model is corrupt or training diverged")
+                }
+                values[i] = value
+                position += 4
+            }
+            tensors.append(Tensor(name: entry.name, shape: entry.shape, values: values))
+        }
+        self.init(tensors: tensors, metadata: metadata)
+    }
+
+    /// `value` as an array of integers, or nil when it is not a JSON array of integral numbers.
+    private static func integers(_ value: Any?) -> [Int]? {
+        guard let array = value as? [Any] else { return nil }
+        var result: [Int] = []
+        for element in array {
+            guard let number = element as? NSNumber else { return nil }
+            let double = number.doubleValue
+            guard double.rounded() == double, abs(double) < 9.0e15 else { return nil }
+            result.append(Int(double))
+        }
+        return result
+    }
+}
