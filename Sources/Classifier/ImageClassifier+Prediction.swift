@@ -1,0 +1,117 @@
+import Foundation
+import Imaging
+
+/// One class and the probability the classifier gives it.
+public struct ClassProbability: Sendable, Equatable {
+    /// The class name.
+    public var label: String
+    /// The output neuron's value: `aᴸⱼ`, in 0…1 (sums to 1 over classes for a softmax output).
+    public var probability: Float
+
+    public init(label: String, probability: Float) {
+        self.label = label
+        self.probability = probability
+    }
+}
+
+/// A classifier's answer for one input: the most probable class and every class's probability,
+/// most probable first.
+public struct Prediction: Sendable, Equatable {
+    /// The predicted class name: `classes[classIndex]`.
+    public var label: String
+    /// The predicted class: `argmaxⱼ aᴸⱼ` (the lowest index wins a tie).
+    public var classIndex: Int
+    /// Every class with its probability, sorted by descending probability, ties in class order.
+    public var probabilities: [ClassProbability]
+
+    /// Ranks `probabilities` (one per class, in class order) against `classes`.
+    /// - Precondition: `probabilities.count == classes.count > 0`.
+    public init(probabilities: [Float], classes: [String]) {
+        precondition(probabilities.count == classes.count && !classes.isEmpty,
+                     "\(probabilities.count) probabilities for \(classes.count) classes")
+        let order = probabilities.indices.sorted { i, j in
+            probabilities[i] != probabilities[j] ? probabilities[i] > probabilities[j] : i < j
+        }
+        self.classIndex = order[0]
+        self.label = classes[order[0]]
+        self.probabilities = order.map { ClassProbability(label: classes[$0], probability: probabilities[$0]) }
+    }
+
+    /// The `k` most probable classes (all of them when `k ≥` the class count).
+    public func top(_ k: Int) -> [ClassProbability] {
+        Array(probabilities.prefix(max(0, k)))
+    }
+}
+
+extension ImageClassifier {
+    /// Class probabilities for one image: `aᴸ = network(inputFormat.inputVector(for: image))`.
+    ///
+    /// Shapes: the result has `classes.count` values in class order (summing to 1 for a softmax
+    /// output). The image is preprocessed exactly as in training (DESIGN.md §1).
+    public func probabilities(for image: Image) -> [Float] {
+        let x = inputFormat.inputVector(for: image)
+        return network.forward(Matrix(rows: 1, columns: x.count, elements: x)).elements
+    }
+
+    /// Class probabilities for several images in one batched forward pass.
+    ///
+    /// Shapes: `images.count × classes.count`, row `i` for `images[i]`.
+    public func probabilities(for images: [Image]) -> Matrix {
+        let n = inputFormat.inputCount
+        var batch = Matrix(rows: images.count, columns: n)
+        for (row, image) in images.enumerated() {
+            batch.elements.replaceSubrange(row * n ..< (row + 1) * n, with: inputFormat.inputVector(for: image))
+        }
+        return images.isEmpty ? Matrix(rows: 0, columns: classes.count) : network.forward(batch)
+    }
+
+    /// Class probabilities for a PNG file (decoded as stored, then preprocessed as in training).
+    /// - Throws: the `ImagingError` of reading or decoding the file.
+    public func probabilities(forFile url: URL) throws(ImagingError) -> [Float] {
+        probabilities(for: try PNG.decode(contentsOf: url))
+    }
+
+    /// Class probabilities for every example of a dataset, in forward batches of `batchSize` rows
+    /// (inputs `x = value / 255`), so memory stays bounded for large datasets.
+    ///
+    /// Shapes: `dataset.count × classes.count`, row `i` for example `i`.
+    /// - Precondition: `dataset.inputCount == inputFormat.inputCount`, `batchSize > 0`.
+    public func probabilities(for dataset: Dataset, batchSize: Int = 256) -> Matrix {
+        let n = inputFormat.inputCount, k = classes.count
+        precondition(dataset.inputCount == n,
+                     "dataset has \(dataset.inputCount) inputs per example but the classifier takes \(n)")
+        precondition(batchSize > 0, "batchSize must be positive, got \(batchSize)")
+        var result = Matrix(rows: dataset.count, columns: k)
+        var start = 0
+        while start < dataset.count {
+            let m = min(batchSize, dataset.count - start)
+            var batch = Matrix(rows: m, columns: n)
+            let offset = start * n
+            for i in 0 ..< m * n {
+                batch.elements[i] = Float(dataset.inputs[offset + i]) / 255
+            }
+            let output = network.forward(batch)
+            result.elements.replaceSubrange(start * k ..< (start + m) * k, with: output.elements)
+            start += m
+        }
+        return result
+    }
+
+    /// The ranked prediction for one image.
+    public func prediction(for image: Image) -> Prediction {
+        Prediction(probabilities: probabilities(for: image), classes: classes)
+    }
+
+    /// The ranked prediction for a PNG file.
+    /// - Throws: the `ImagingError` of reading or decoding the file.
+    public func prediction(forFile url: URL) throws(ImagingError) -> Prediction {
+        Prediction(probabilities: try probabilities(forFile: url), classes: classes)
+    }
+
+    /// Metrics of this classifier on a labelled dataset: `argmax` of each probability row
+    /// against the label.
+    public func metrics(on dataset: Dataset, batchSize: Int = 256) -> ClassificationMetrics {
+        let predicted = ClassificationMetrics.predictedClasses(from: probabilities(for: dataset, batchSize: batchSize))
+        return ClassificationMetrics(actual: dataset.labels, predicted: predicted, classCount: classes.count)
+    }
+}
