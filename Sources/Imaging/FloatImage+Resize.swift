@@ -1,0 +1,123 @@
+/// Resizing: area averaging when shrinking, bilinear when enlarging, identity when equal —
+/// chosen per axis and applied separably (rows, then columns).
+///
+/// - Shrinking `n → m` (m < n), box filter with exact fractional coverage: output `i` covers
+///   source interval `[i·n/m, (i+1)·n/m)`, and `out[i] = Σⱼ |[j, j+1) ∩ interval| · in[j] / (n/m)`.
+///   (Pillow's `Image.reduce`/`BOX`, OpenCV `INTER_AREA`.)
+/// - Enlarging, bilinear with pixel centres aligned (`align_corners=False`, as Pillow/OpenCV):
+///   `x = (i + 0.5)·n/m − 0.5`, clamped to `[0, n − 1]`; `out[i] = (1 − t)·in[⌊x⌋] + t·in[⌊x⌋ + 1]`, `t = x − ⌊x⌋`.
+/// - Equal size: the samples are copied unchanged.
+extension FloatImage {
+    /// Returns this image resampled to `width × height` (same channels).
+    ///
+    /// Shapes: `self.width × self.height × channels → width × height × channels`.
+    /// - Precondition: `width ≥ 1`, `height ≥ 1`, and the image is not empty.
+    public func resized(width newWidth: Int, height newHeight: Int) -> FloatImage {
+        precondition(newWidth >= 1 && newHeight >= 1, "target size must be at least 1×1, got \(newWidth)×\(newHeight)")
+        precondition(width >= 1 && height >= 1, "cannot resize an empty \(width)×\(height) image")
+        var result = self
+        if newWidth != width {
+            result = result.resampledHorizontally(ResampleAxis(from: width, to: newWidth))
+        }
+        if newHeight != height {
+            result = result.resampledVertically(ResampleAxis(from: height, to: newHeight))
+        }
+        return result
+    }
+
+    /// Rows: `out[y][i][c] = Σₖ w(i, k) · in[y][start(i) + k][c]`.
+    func resampledHorizontally(_ axis: ResampleAxis) -> FloatImage {
+        let m = axis.outputCount, c = channels, rows = height, inStride = width * c
+        let values = [Float](unsafeUninitializedCapacity: m * rows * c) { out, initialized in
+            self.values.withUnsafeBufferPointer { src in
+                axis.weights.withUnsafeBufferPointer { weights in
+                    for y in 0..<rows {
+                        let inRow = y * inStride, outRow = y * m * c
+                        for i in 0..<m {
+                            let start = axis.starts[i], first = axis.weightOffsets[i], taps = axis.counts[i]
+                            for ch in 0..<c {
+                                var sum: Float = 0
+                                for k in 0..<taps { sum += weights[first + k] * src[inRow + (start + k) * c + ch] }
+                                out[outRow + i * c + ch] = sum
+                            }
+                        }
+                    }
+                }
+            }
+            initialized = m * rows * c
+        }
+        return FloatImage(width: m, height: height, channels: c, values: values)
+    }
+
+    /// Columns: `out[i] (a whole row) = Σₖ w(i, k) · in[start(i) + k]` — contiguous row vectors.
+    func resampledVertically(_ axis: ResampleAxis) -> FloatImage {
+        let m = axis.outputCount, stride = width * channels
+        let values = [Float](unsafeUninitializedCapacity: m * stride) { out, initialized in
+            self.values.withUnsafeBufferPointer { src in
+                for i in 0..<m {
+                    let start = axis.starts[i], first = axis.weightOffsets[i], taps = axis.counts[i]
+                    let outRow = i * stride
+                    let w0 = axis.weights[first], row0 = start * stride
+                    for x in 0..<stride { out[outRow + x] = w0 * src[row0 + x] }
+                    for k in 1..<max(taps, 1) {
+                        let w = axis.weights[first + k], row = (start + k) * stride
+                        for x in 0..<stride { out[outRow + x] += w * src[row + x] }
+                    }
+                }
+            }
+            initialized = m * stride
+        }
+        return FloatImage(width: width, height: m, channels: channels, values: values)
+    }
+}
+
+/// The taps of a one-dimensional resampling `n → m`: output `i` reads `counts[i]` inputs starting at
+/// `starts[i]`, weighted by `weights[weightOffsets[i] ..< weightOffsets[i] + counts[i]]` (summing to 1).
+struct ResampleAxis: Sendable, Equatable {
+    var inputCount: Int
+    var outputCount: Int
+    var starts: [Int] = []
+    var counts: [Int] = []
+    var weightOffsets: [Int] = []
+    var weights: [Float] = []
+
+    /// Area averaging when `m < n`, bilinear when `m > n`, identity when `m == n`.
+    init(from n: Int, to m: Int) {
+        inputCount = n
+        outputCount = m
+        starts.reserveCapacity(m)
+        counts.reserveCapacity(m)
+        weightOffsets.reserveCapacity(m)
+        if m < n {
+            // Exact coverage in Double: interval ends i·n/m are rational, errors stay ~1e-16.
+            let scale = Double(n) / Double(m)
+            for i in 0..<m {
+                let lo = Double(i) * scale, hi = Double(i + 1) * scale
+                let first = Int(lo.rounded(.down)), last = min(n - 1, Int(hi.rounded(.up)) - 1)
+                var taps: [Double] = []
+                for j in first...last {
+                    let overlap = min(hi, Double(j + 1)) - max(lo, Double(j))
+                    taps.append(max(0, overlap))
+                }
+                let total = taps.reduce(0, +)
+                append(start: first, taps: taps.map { $0 / total })
+            }
+        } else if m > n {
+            let scale = Double(n) / Double(m)
+            for i in 0..<m {
+                let x = min(max((Double(i) + 0.5) * scale - 0.5, 0), Double(n - 1))
+                let j0 = Int(x.rounded(.down)), t = x - Double(j0)
+                if j0 + 1 < n, t > 0 { append(start: j0, taps: [1 - t, t]) } else { append(start: j0, taps: [1]) }
+            }
+        } else {
+            for i in 0..<n { append(start: i, taps: [1]) }
+        }
+    }
+
+    private mutating func append(start: Int, taps: [Double]) {
+        starts.append(start)
+        counts.append(taps.count)
+        weightOffsets.append(weights.count)
+        weights.append(contentsOf: taps.map { Float($0) })
+    }
+}
