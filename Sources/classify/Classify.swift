@@ -1,6 +1,23 @@
 import ArgumentParser
 
+/// The `classify` command: a thin layer over the `Imaging` and `Classifier` libraries.
 @main
 struct Classify: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Train and run an image classifier.")
+    static let configuration = CommandConfiguration(
+        commandName: "classify",
+        abstract: "Train and run a neural-network image classifier on folders of PNG images.",
+        discussion: """
+        Put your images in one sub-folder per category (fruit/apple/*.png, fruit/orange/*.png), \
+        then train a model, predict new images and evaluate the model on a test folder:
+
+          classify train fruit/train
+          classify predict photo.png
+          classify evaluate fruit/test
+
+        The model is saved as classifier.safetensors in the current folder unless you name \
+        another file with --model.
+        """,
+        version: "1.0.0",
+        subcommands: [Train.self, Predict.self, Evaluate.self, Inspect.self, Preview.self]
+    )
 }

@@ -1,0 +1,109 @@
+import Foundation
+import Imaging
+
+/// A folder-per-class tree loaded into memory: the `Dataset` (one `UInt8` row per image), the
+/// class names of its labels, the source file of every row, and everything that was left out.
+///
+/// Training and evaluation both load through here, and both preprocess through
+/// `InputFormat.preprocess`, so an image becomes the same input vector in `train`, `evaluate`
+/// and `predict`.
+public struct LabeledFolder: Sendable {
+    /// One row per image; labels index `classes`.
+    public var dataset: Dataset
+    /// Class names, in label order.
+    public var classes: [String]
+    /// The source file of each dataset row.
+    public var files: [URL]
+    /// Files and class folders that were left out, each with the reason.
+    public var skipped: [ImageFolder.Skipped]
+    /// The format every image was preprocessed to.
+    public var inputFormat: InputFormat
+
+    /// Images per class, in `classes` order.
+    public var imagesPerClass: [Int] {
+        var counts = [Int](repeating: 0, count: classes.count)
+        for label in dataset.labels { counts[label] += 1 }
+        return counts
+    }
+
+    /// Loads a training folder. The input format is the data's suggestion (DESIGN §3) unless
+    /// `size` or `color` override it. Class folders with no decodable image are left out and
+    /// reported in `skipped`.
+    ///
+    /// - Throws: `ImagingError.invalidFolder` when the folder is missing or has no class
+    ///   folders; `ClassifierError.unusableData` when fewer than two classes have images.
+    public init(trainingFolder root: URL, size: (width: Int, height: Int)? = nil, color: ColorMode? = nil,
+                background: BackgroundColor = .white, threads: Int) throws {
+        let folder = try ImageFolder(scanning: root)
+        var format = folder.suggestedInputFormat(background: background, threads: threads)
+        if let size { format.width = size.width; format.height = size.height }
+        if let color { format.color = color }
+        let samples = folder.loadSamples(format: format, threads: threads)
+
+        // Keep the classes that still have images after decoding; renumber their labels.
+        var counts = [Int](repeating: 0, count: folder.classes.count)
+        for label in samples.labels { counts[label] += 1 }
+        var newLabel = [Int](repeating: -1, count: folder.classes.count)
+        var classes: [String] = []
+        var skipped = samples.skipped
+        for (index, name) in folder.classes.enumerated() {
+            if counts[index] > 0 {
+                newLabel[index] = classes.count
+                classes.append(name)
+            } else if !skipped.contains(where: { $0.path == root.appendingPathComponent(name).path }) {
+                skipped.append(.init(path: root.appendingPathComponent(name).path,
+                                     reason: "class folder has no decodable PNG image"))
+            }
+        }
+        guard classes.count >= 2 else {
+            let found = classes.isEmpty ? "no class folder with PNG images"
+                : "only one class with images ('\(classes[0])')"
+            throw ClassifierError.unusableData(
+                reason: "'\(root.path)' has \(found); training needs at least two sub-folders of PNG images, one per class (e.g. \(root.path)/apple/*.png and \(root.path)/orange/*.png)")
+        }
+        let labels = samples.labels.map { newLabel[$0] }
+        self.dataset = Dataset(inputs: samples.inputs, labels: labels,
+                               inputCount: samples.inputCount, classCount: classes.count)
+        self.classes = classes
+        self.files = samples.files
+        self.skipped = skipped
+        self.inputFormat = format
+    }
+
+    /// Loads a folder to evaluate a model on: class folders are matched to the model's `classes`
+    /// by name (their order may differ), and every image is preprocessed to `inputFormat`.
+    /// Class folders the model does not know are left out and reported in `skipped`.
+    ///
+    /// - Throws: `ImagingError.invalidFolder` when the folder is missing or has no class
+    ///   folders; `ClassifierError.unusableData` when no image belongs to a class the model knows.
+    public init(evaluationFolder root: URL, classes: [String], inputFormat: InputFormat, threads: Int) throws {
+        let folder = try ImageFolder(scanning: root)
+        let samples = folder.loadSamples(format: inputFormat, threads: threads)
+        let modelIndex = folder.classes.map { classes.firstIndex(of: $0) }
+        var skipped = samples.skipped
+        for (index, name) in folder.classes.enumerated() where modelIndex[index] == nil {
+            skipped.append(.init(path: root.appendingPathComponent(name).path,
+                                 reason: "the model has no class '\(name)' (it knows \(classes.joined(separator: ", ")))"))
+        }
+        var inputs: [UInt8] = []
+        inputs.reserveCapacity(samples.inputs.count)
+        var labels: [Int] = []
+        var files: [URL] = []
+        let d = samples.inputCount
+        for (row, label) in samples.labels.enumerated() {
+            guard let mapped = modelIndex[label] else { continue }
+            inputs.append(contentsOf: samples.inputs[row * d ..< (row + 1) * d])
+            labels.append(mapped)
+            files.append(samples.files[row])
+        }
+        guard !labels.isEmpty else {
+            throw ClassifierError.unusableData(
+                reason: "'\(root.path)' has no PNG images in class folders named like the model's classes (\(classes.joined(separator: ", ")))")
+        }
+        self.dataset = Dataset(inputs: inputs, labels: labels, inputCount: d, classCount: classes.count)
+        self.classes = classes
+        self.files = files
+        self.skipped = skipped
+        self.inputFormat = inputFormat
+    }
+}

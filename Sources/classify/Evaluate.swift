@@ -1,0 +1,119 @@
+import ArgumentParser
+import Classifier
+import Foundation
+import Imaging
+
+/// `classify evaluate DIR`: accuracy, per-class precision/recall/F1, confusion matrix, mistakes.
+struct Evaluate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Measure a trained model on a folder with one sub-folder of PNG images per class.",
+        discussion: """
+        The sub-folders must be named like the model's classes (their order does not matter). \
+        Prints the accuracy, each class's precision, recall, F1 and support, the confusion \
+        matrix (rows = true class, columns = predicted class), and the misclassified files with \
+        what they were taken for.
+
+        Example:
+          classify evaluate sample-data/fruit/test
+          classify evaluate --model digits.safetensors --show-errors 20 digits/test
+          classify evaluate --json sample-data/fruit/test
+        """
+    )
+
+    @Argument(help: ArgumentHelp("The test folder: one sub-folder of PNG images per class.", valueName: "dir"))
+    var directory: String
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Flag(help: "Print one JSON object on stdout instead of text.")
+    var json = false
+
+    @Option(name: .customLong("show-errors"), help: ArgumentHelp("List at most N misclassified files (default: 10 in text, all in JSON).", valueName: "N"))
+    var showErrors: Int?
+
+    @Option(help: ArgumentHelp("Worker threads for decoding and matrix products (default: all cores).", valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        if let showErrors, showErrors < 0 { throw ValidationError("Please give --show-errors 0 or more.") }
+        if let threads, threads < 1 || threads > 256 { throw ValidationError("Please give --threads between 1 and 256.") }
+    }
+
+    func run() throws {
+        let classifier = try ImageClassifier(contentsOf: modelOptions.modelURL)
+        let threads = threadCount(self.threads)
+        Kernels.setThreadCount(threads)
+        let root = fileURL(directory)
+        let loaded = try LabeledFolder(evaluationFolder: root, classes: classifier.classes,
+                                       inputFormat: classifier.inputFormat, threads: threads)
+        for skipped in loaded.skipped {
+            Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
+        }
+
+        let probabilities = classifier.probabilities(for: loaded.dataset)
+        let k = probabilities.columns
+        var predicted: [Int] = []
+        var confidence: [Float] = []
+        for row in 0 ..< probabilities.rows {
+            let p = probabilities.elements[row * k ..< (row + 1) * k]
+            let best = p.indices.max { p[$0] < p[$1] || (p[$0] == p[$1] && $0 > $1) } ?? row * k
+            predicted.append(best - row * k)
+            confidence.append(p[best])
+        }
+        let labels = loaded.dataset.labels
+        let metrics = ClassificationMetrics(actual: labels, predicted: predicted, classCount: classifier.classes.count)
+        let mistakes = labels.indices.filter { labels[$0] != predicted[$0] }
+        let classes = classifier.classes
+
+        if json {
+            let shown = mistakes.prefix(showErrors ?? mistakes.count)
+            Console.json(EvaluationJSON(
+                accuracy: metrics.accuracy, count: metrics.count, classes: classes,
+                per_class: zip(classes, metrics.perClass).map {
+                    .init(label: $0, precision: $1.precision, recall: $1.recall, f1: $1.f1, support: $1.support)
+                },
+                confusion: metrics.confusion,
+                misclassified: shown.map {
+                    .init(file: loaded.files[$0].path, label: classes[labels[$0]],
+                          predicted: classes[predicted[$0]], probability: Double(confidence[$0]))
+                }))
+            return
+        }
+
+        let correct = metrics.count - mistakes.count
+        Console.out("Accuracy: \(Format.percent(metrics.accuracy)) (\(Format.count(correct)) of \(Format.count(metrics.count)) images in '\(Format.path(root))')")
+        Console.out()
+        let w = max(5, classes.map(\.count).max() ?? 0)
+        Console.out("\(Format.pad("class", w))  precision  recall      f1  support")
+        for (name, m) in zip(classes, metrics.perClass) {
+            Console.out("\(Format.pad(name, w))  \(Format.pad(Format.percent(m.precision), 9, right: true))  \(Format.pad(Format.percent(m.recall), 6, right: true))  \(Format.pad(Format.percent(m.f1), 6, right: true))  \(Format.pad(String(m.support), 7, right: true))")
+        }
+        Console.out()
+        Console.out("Confusion matrix (rows = true class, columns = predicted class):")
+        let cell = max(w, metrics.confusion.flatMap { $0 }.map { String($0).count }.max() ?? 1)
+        Console.out(Format.pad("", w) + classes.map { "  " + Format.pad($0, cell, right: true) }.joined())
+        for (name, row) in zip(classes, metrics.confusion) {
+            Console.out(Format.pad(name, w) + row.map { "  " + Format.pad(String($0), cell, right: true) }.joined())
+        }
+        if !mistakes.isEmpty {
+            let limit = showErrors ?? 10
+            Console.out()
+            Console.out("Misclassified: \(mistakes.count)\(mistakes.count > limit ? " (showing \(limit); use --show-errors N for more)" : "")")
+            for i in mistakes.prefix(limit) {
+                Console.out("  \(Format.path(loaded.files[i]))  \(classes[labels[i]]) taken for \(classes[predicted[i]]) (\(Format.percent(Double(confidence[i]))))")
+            }
+        }
+    }
+}
+
+/// The `evaluate --json` contract.
+struct EvaluationJSON: Encodable {
+    struct PerClass: Encodable { var label: String; var precision: Double; var recall: Double; var f1: Double; var support: Int }
+    struct Mistake: Encodable { var file: String; var label: String; var predicted: String; var probability: Double }
+    var accuracy: Double
+    var count: Int
+    var classes: [String]
+    var per_class: [PerClass]
+    var confusion: [[Int]]
+    var misclassified: [Mistake]
+}

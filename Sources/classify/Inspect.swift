@@ -1,0 +1,89 @@
+import ArgumentParser
+import Classifier
+import Foundation
+import Imaging
+
+/// `classify inspect`: what a model file holds.
+struct Inspect: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a model's classes, input format, layers, cost and training summary.",
+        discussion: """
+        Example:
+          classify inspect
+          classify inspect --model fruit.safetensors --json
+        """
+    )
+
+    @OptionGroup var modelOptions: ModelOptions
+
+    @Flag(help: "Print one JSON object on stdout instead of text.")
+    var json = false
+
+    func run() throws {
+        let classifier = try ImageClassifier(contentsOf: modelOptions.modelURL)
+        let network = classifier.network
+        let f = classifier.inputFormat
+        if json {
+            Console.json(InspectionJSON(
+                model: modelOptions.modelURL.path, classes: classifier.classes,
+                input: .init(width: f.width, height: f.height, color: f.color.rawValue, background: f.background.description),
+                layers: network.layers.map { .init(inputs: $0.inputCount, outputs: $0.outputCount, activation: $0.activation.rawValue, parameters: $0.parameterCount) },
+                parameters: network.parameterCount, cost: network.cost.rawValue, training: classifier.summary.map(TrainingJSON.init)))
+            return
+        }
+        Console.out("Model: \(Format.path(modelOptions.modelURL))")
+        Console.out("Classes (\(classifier.classes.count)): \(classifier.classes.joined(separator: ", "))")
+        Console.out("Input: \(f.width)×\(f.height) \(f.color.rawValue), transparency composited onto \(f.background) (\(Format.count(f.inputCount)) input neurons)")
+        Console.out("Layers:")
+        for (i, layer) in network.layers.enumerated() {
+            Console.out("  \(i + 1)  \(Format.pad(String(layer.inputCount), 6, right: true)) → \(Format.pad(String(layer.outputCount), 6))  \(Format.pad(layer.activation.rawValue, 8))  \(Format.pad(Format.count(layer.parameterCount), 11, right: true)) parameters")
+        }
+        Console.out("  total \(Format.count(network.parameterCount)) parameters")
+        Console.out("Cost: \(network.cost.rawValue)")
+        if let s = classifier.summary {
+            var line = "Training: \(s.epochs) epochs (best \(s.bestEpoch)), training accuracy \(Format.percent(s.trainingAccuracy))"
+            if let v = s.validationAccuracy { line += ", validation accuracy \(Format.percent(v))" }
+            line += ", \(Format.count(s.trainingExamples)) training + \(Format.count(s.validationExamples)) validation images, seed \(s.seed)"
+            Console.out(line)
+            if !s.hyperparameters.isEmpty {
+                Console.out("Settings: " + s.hyperparameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
+            }
+        }
+    }
+}
+
+/// The `inspect --json` output.
+struct InspectionJSON: Encodable {
+    struct Input: Encodable { var width: Int; var height: Int; var color: String; var background: String }
+    struct Layer: Encodable { var inputs: Int; var outputs: Int; var activation: String; var parameters: Int }
+    var model: String
+    var classes: [String]
+    var input: Input
+    var layers: [Layer]
+    var parameters: Int
+    var cost: String
+    var training: TrainingJSON?
+}
+
+/// A training summary in snake_case JSON.
+struct TrainingJSON: Encodable {
+    var epochs: Int
+    var best_epoch: Int
+    var train_accuracy: Double
+    var validation_accuracy: Double?
+    var training_examples: Int
+    var validation_examples: Int
+    var seed: UInt64
+    var hyperparameters: [String: String]
+
+    init(_ s: TrainingSummary) {
+        epochs = s.epochs
+        best_epoch = s.bestEpoch
+        train_accuracy = s.trainingAccuracy
+        validation_accuracy = s.validationAccuracy
+        training_examples = s.trainingExamples
+        validation_examples = s.validationExamples
+        seed = s.seed
+        hyperparameters = s.hyperparameters
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import Imaging
+import Testing
+
+/// End to end: the built `classify` binary on a temporary copy of the sample data.
+@Suite struct CommandLineTests {
+    /// A small quick training run shared by the tests below (digits are 8×8, so this is fast).
+    static let quickTraining = ["--epochs", "3", "--hidden", "32", "--seed", "7"]
+
+    @Test func trainPredictEvaluateInspectProduceTheirJSONContracts() throws {
+        let tmp = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let train = try CommandRunner.copySampleData("digits/train", into: tmp)
+        let test = try CommandRunner.copySampleData("digits/test", into: tmp)
+
+        // train --json: summary on stdout, progress on stderr.
+        let trained = try CommandRunner.run(["train", train.path, "--model", "digits.safetensors", "--json"] + Self.quickTraining, in: tmp)
+        #expect(trained.status == 0, "stderr: \(trained.stderr)")
+        #expect(!trained.killedBySignal)
+        let summary = try CommandRunner.jsonObject(trained.stdout)
+        for key in ["model", "classes", "input", "layers", "epochs", "best_epoch", "train_accuracy",
+                    "validation_accuracy", "images", "skipped", "seconds", "samples_per_second"] {
+            #expect(summary[key] != nil, "train --json lacks \(key)")
+        }
+        #expect(summary["classes"] as? [String] == (0 ... 9).map(String.init))
+        #expect(summary["layers"] as? [Int] == [64, 32, 10])
+        let input = try #require(summary["input"] as? [String: Any])
+        #expect(input["width"] as? Int == 8 && input["height"] as? Int == 8 && input["color"] as? String == "gray")
+        #expect(trained.stderr.contains("epoch 1/3"))
+        #expect(FileManager.default.fileExists(atPath: tmp.appendingPathComponent("digits.safetensors").path))
+
+        // predict --json: one object per line, sorted descending, summing to 1.
+        let images = ["0", "7"].map { test.appendingPathComponent($0) }
+        let predicted = try CommandRunner.run(["predict", "--model", "digits.safetensors", "--json"] + images.map(\.path), in: tmp)
+        #expect(predicted.status == 0, "stderr: \(predicted.stderr)")
+        let lines = predicted.stdout.split(separator: "\n")
+        let expectedCount = try images.map { try FileManager.default.contentsOfDirectory(atPath: $0.path).count }.reduce(0, +)
+        #expect(lines.count == expectedCount)
+        for line in lines {
+            let object = try CommandRunner.jsonObject(String(line))
+            let probabilities = try #require(object["probabilities"] as? [[String: Any]])
+            let values = probabilities.compactMap { $0["probability"] as? Double }
+            #expect(values.count == 10)
+            #expect(values == values.sorted(by: >))
+            #expect(abs(values.reduce(0, +) - 1) < 1e-4)
+            #expect(object["label"] as? String == probabilities.first?["label"] as? String)
+            #expect(object["file"] is String)
+        }
+
+        // evaluate --json.
+        let evaluated = try CommandRunner.run(["evaluate", test.path, "--model", "digits.safetensors", "--json"], in: tmp)
+        #expect(evaluated.status == 0, "stderr: \(evaluated.stderr)")
+        let evaluation = try CommandRunner.jsonObject(evaluated.stdout)
+        let confusion = try #require(evaluation["confusion"] as? [[Int]])
+        #expect(confusion.count == 10 && confusion.allSatisfy { $0.count == 10 })
+        #expect(confusion.flatMap { $0 }.reduce(0, +) == evaluation["count"] as? Int)
+        let perClass = try #require(evaluation["per_class"] as? [[String: Any]])
+        #expect(perClass.count == 10)
+        for key in ["label", "precision", "recall", "f1", "support"] { #expect(perClass[0][key] != nil) }
+        let accuracy = try #require(evaluation["accuracy"] as? Double)
+        #expect(accuracy > 0.5, "3 epochs on digits should already beat chance by far")
+        let misclassified = try #require(evaluation["misclassified"] as? [[String: Any]])
+        #expect(misclassified.count == (evaluation["count"] as? Int ?? 0) - confusion.indices.map { confusion[$0][$0] }.reduce(0, +))
+
+        // inspect --json.
+        let inspected = try CommandRunner.run(["inspect", "--model", "digits.safetensors", "--json"], in: tmp)
+        #expect(inspected.status == 0, "stderr: \(inspected.stderr)")
+        let inspection = try CommandRunner.jsonObject(inspected.stdout)
+        #expect((inspection["layers"] as? [[String: Any]])?.count == 2)
+        #expect(inspection["cost"] as? String == "cross-entropy")
+
+        // Text output of evaluate has the table and the matrix.
+        let text = try CommandRunner.run(["evaluate", test.path, "--model", "digits.safetensors"], in: tmp)
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("Accuracy:") && text.stdout.contains("Confusion matrix"))
+    }
+
+    @Test func predictConvertsImagesOfAnotherSizeAndColourAndReportsBadOnesWithoutStopping() throws {
+        let tmp = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let train = try CommandRunner.copySampleData("digits/train", into: tmp)
+        let trained = try CommandRunner.run(["train", train.path] + Self.quickTraining, in: tmp)
+        #expect(trained.status == 0, "stderr: \(trained.stderr)")
+        #expect(trained.stdout.contains("classifier.safetensors"), "default model path")
+
+        // A 40×30 RGBA image for an 8×8 grey model: converted, not rejected.
+        var samples: [UInt16] = []
+        for y in 0 ..< 30 { for x in 0 ..< 40 { samples += [UInt16(x * 6), UInt16(y * 8), 128, x < 20 ? 255 : 0] } }
+        let big = tmp.appendingPathComponent("big.png")
+        try PNG.write(Image(width: 40, height: 30, channels: 4, samples: samples), to: big)
+        let junk = tmp.appendingPathComponent("junk.png")
+        try Data("hello, not a png".utf8).write(to: junk)
+
+        let result = try CommandRunner.run(["predict", big.path, junk.path], in: tmp)
+        #expect(result.status == 1, "a failed image makes the exit code 1")
+        #expect(!result.killedBySignal)
+        #expect(result.stdout.contains("big.png:"), "the good image is still predicted")
+        #expect(result.stderr.contains("junk.png") && result.stderr.contains("not a PNG"))
+        #expect(result.stdout.contains("%"))
+    }
+
+    /// Bad input: one clear line naming the file or option, the right exit code, no crash.
+    @Test(arguments: [
+        (["train", "no-such-folder"], Int32(1), "no-such-folder"),
+        (["train", "one-class"], 1, "at least two"),
+        (["train", "one-class", "--batch-size", "0"], 64, "--batch-size"),
+        (["train", "one-class", "--hidden", "12,x"], 64, "--hidden"),
+        (["train", "one-class", "--size", "0x5"], 64, "--size"),
+        (["predict", "img.png", "--model", "missing.safetensors"], 1, "missing.safetensors"),
+        (["predict", "img.png", "--model", "text.safetensors"], 1, "text.safetensors"),
+        (["inspect", "--model", "text.safetensors"], 1, "text.safetensors"),
+        (["evaluate", "one-class", "--model", "missing.safetensors"], 1, "missing.safetensors"),
+        (["predict", "missing.png", "--model", "text.safetensors"], 1, "text.safetensors"),
+        (["frobnicate"], 64, "frobnicate"),
+    ] as [([String], Int32, String)])
+    func badInputGivesOneClearLine(arguments: [String], status: Int32, mention: String) throws {
+        let tmp = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let one = tmp.appendingPathComponent("one-class/cat")
+        try FileManager.default.createDirectory(at: one, withIntermediateDirectories: true)
+        let pixel = Image(width: 2, height: 2, channels: 1, samples: [0, 255, 255, 0])
+        try PNG.write(pixel, to: one.appendingPathComponent("a.png"))
+        try PNG.write(pixel, to: tmp.appendingPathComponent("img.png"))
+        try Data("this is not a model".utf8).write(to: tmp.appendingPathComponent("text.safetensors"))
+
+        let result = try CommandRunner.run(arguments, in: tmp)
+        #expect(result.status == status, "stderr: \(result.stderr)")
+        #expect(!result.killedBySignal)
+        #expect(result.stderr.contains(mention), "stderr: \(result.stderr)")
+        #expect(!result.stderr.contains("Fatal error") && !result.stderr.contains("Stack dump"))
+        if status == 1 {
+            let lines = result.stderr.split(separator: "\n").filter { $0.hasPrefix("Error") }
+            #expect(lines.count == 1, "one error line: \(result.stderr)")
+        }
+    }
+
+    @Test func anEmptyClassFolderIsReportedAndTrainingGoesOn() throws {
+        let tmp = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let train = try CommandRunner.copySampleData("digits/train", into: tmp)
+        try FileManager.default.createDirectory(at: train.appendingPathComponent("empty"), withIntermediateDirectories: true)
+        try Data("not an image".utf8).write(to: train.appendingPathComponent("3/broken.png"))
+        let result = try CommandRunner.run(["train", train.path, "--json"] + Self.quickTraining, in: tmp)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("empty"))
+        #expect(result.stderr.contains("broken.png"))
+        let summary = try CommandRunner.jsonObject(result.stdout)
+        #expect((summary["classes"] as? [String])?.contains("empty") == false)
+        let skipped = try #require(summary["skipped"] as? [[String: Any]])
+        #expect(skipped.contains { ($0["file"] as? String)?.hasSuffix("broken.png") == true })
+    }
+
+    @Test func previewWritesWhatTheNetworkSees() throws {
+        let tmp = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        var samples: [UInt16] = []
+        for _ in 0 ..< 20 * 10 { samples += [255, 0, 0, 0] }  // fully transparent red
+        try PNG.write(Image(width: 20, height: 10, channels: 4, samples: samples), to: tmp.appendingPathComponent("in.png"))
+
+        let sized = try CommandRunner.run(["preview", "in.png", "--output", "out.png", "--size", "4x2", "--color", "gray"], in: tmp)
+        #expect(sized.status == 0, "stderr: \(sized.stderr)")
+        let seen = try PNG.decode(contentsOf: tmp.appendingPathComponent("out.png"))
+        #expect(seen.width == 4 && seen.height == 2 && seen.channels == 1)
+        #expect(seen.samples.allSatisfy { $0 == 255 }, "transparent pixels show the white background")
+
+        let own = try CommandRunner.run(["preview", "in.png", "--output", "own.png", "--background", "black"], in: tmp)
+        #expect(own.status == 0, "stderr: \(own.stderr)")
+        let ownImage = try PNG.decode(contentsOf: tmp.appendingPathComponent("own.png"))
+        #expect(ownImage.width == 20 && ownImage.height == 10 && ownImage.channels == 3)
+        #expect(ownImage.samples.allSatisfy { $0 == 0 })
+    }
+}
