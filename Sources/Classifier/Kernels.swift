@@ -104,15 +104,17 @@ public enum Kernels {
     ) {
         precondition(s.count >= rows * columns && a.count >= rows * columns && biases.count == columns,
                      "bias+activation: s \(s.count), a \(a.count) for \(rows)×\(columns), biases \(biases.count)")
+        // Row pointers, not `row + j` indices: the overflow check of `row + j` would stop vectorisation.
         biases.withUnsafeBufferPointer { b in
             s.withUnsafeMutableBufferPointer { s in
                 a.withUnsafeMutableBufferPointer { a in
+                    guard let b = b.baseAddress, let s = s.baseAddress, let a = a.baseAddress else { return }
                     for i in 0 ..< rows {
-                        let row = i * columns
+                        let (sRow, aRow) = (s + i * columns, a + i * columns)
                         for j in 0 ..< columns {
-                            let sij = s[row + j] + b[j]
-                            s[row + j] = sij
-                            a[row + j] = F.f(sij)
+                            let sij = sRow[j] + b[j]
+                            sRow[j] = sij
+                            aRow[j] = F.f(sij)
                         }
                     }
                 }
@@ -178,9 +180,10 @@ public enum Kernels {
         x.withUnsafeBufferPointer { x in
             sum.withUnsafeMutableBufferPointer { sum in
                 for j in 0 ..< columns { sum[j] = 0 }
+                guard let x = x.baseAddress else { return }
                 for i in 0 ..< rows {
-                    let row = i * columns
-                    for j in 0 ..< columns { sum[j] += x[row + j] }
+                    let row = x + i * columns
+                    for j in 0 ..< columns { sum[j] += row[j] }
                 }
                 for j in 0 ..< columns { sum[j] *= scale }
             }
@@ -198,10 +201,13 @@ public enum Kernels {
         let rowCount = columns == 0 ? 0 : bytes.count / columns
         bytes.withUnsafeBufferPointer { bytes in
             x.withUnsafeMutableBufferPointer { x in
-                for (i, index) in indices.enumerated() {
+                guard let bytes = bytes.baseAddress, let x = x.baseAddress else { return }
+                var target = x
+                for index in indices {
                     precondition(index >= 0 && index < rowCount, "gather: row \(index) of \(rowCount)")
-                    let source = index * columns, target = i * columns
-                    for j in 0 ..< columns { x[target + j] = Float(bytes[source + j]) * (1 / 255) }
+                    let source = bytes + index * columns
+                    for j in 0 ..< columns { target[j] = Float(source[j]) * (1 / 255) }
+                    target += columns
                 }
             }
         }
