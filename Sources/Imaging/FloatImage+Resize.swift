@@ -15,14 +15,18 @@ extension FloatImage {
     public func resized(width newWidth: Int, height newHeight: Int) -> FloatImage {
         precondition(newWidth >= 1 && newHeight >= 1, "target size must be at least 1×1, got \(newWidth)×\(newHeight)")
         precondition(width >= 1 && height >= 1, "cannot resize an empty \(width)×\(height) image")
-        var result = self
-        if newWidth != width {
-            result = result.resampledHorizontally(ResampleAxis(from: width, to: newWidth))
+        if newWidth == width && newHeight == height { return self }
+        if newWidth == width { return resampledVertically(ResampleAxis(from: height, to: newHeight)) }
+        if newHeight == height { return resampledHorizontally(ResampleAxis(from: width, to: newWidth)) }
+        // Separable, so either order gives the same result up to rounding; shrinking rows first
+        // makes the (strided, scalar) horizontal pass run on fewer rows, the (contiguous,
+        // vectorised) vertical pass does the bulk of the work.
+        if newHeight < height {
+            return resampledVertically(ResampleAxis(from: height, to: newHeight))
+                .resampledHorizontally(ResampleAxis(from: width, to: newWidth))
         }
-        if newHeight != height {
-            result = result.resampledVertically(ResampleAxis(from: height, to: newHeight))
-        }
-        return result
+        return resampledHorizontally(ResampleAxis(from: width, to: newWidth))
+            .resampledVertically(ResampleAxis(from: height, to: newHeight))
     }
 
     /// Rows: `out[y][i][c] = Σₖ w(i, k) · in[y][start(i) + k][c]`.
@@ -31,14 +35,20 @@ extension FloatImage {
         let values = [Float](unsafeUninitializedCapacity: m * rows * c) { out, initialized in
             self.values.withUnsafeBufferPointer { src in
                 axis.weights.withUnsafeBufferPointer { weights in
-                    for y in 0..<rows {
-                        let inRow = y * inStride, outRow = y * m * c
-                        for i in 0..<m {
-                            let start = axis.starts[i], first = axis.weightOffsets[i], taps = axis.counts[i]
-                            for ch in 0..<c {
-                                var sum: Float = 0
-                                for k in 0..<taps { sum += weights[first + k] * src[inRow + (start + k) * c + ch] }
-                                out[outRow + i * c + ch] = sum
+                    axis.starts.withUnsafeBufferPointer { starts in
+                        axis.counts.withUnsafeBufferPointer { counts in
+                            axis.weightOffsets.withUnsafeBufferPointer { offsets in
+                                for y in 0..<rows {
+                                    let inRow = y * inStride, outRow = y * m * c
+                                    for i in 0..<m {
+                                        let base = inRow + starts[i] * c, first = offsets[i], taps = counts[i]
+                                        for ch in 0..<c {
+                                            var sum: Float = 0
+                                            for k in 0..<taps { sum += weights[first + k] * src[base + k * c + ch] }
+                                            out[outRow + i * c + ch] = sum
+                                        }
+                                    }
+                                }
                             }
                         }
                     }
@@ -54,6 +64,7 @@ extension FloatImage {
         let m = axis.outputCount, stride = width * channels
         let values = [Float](unsafeUninitializedCapacity: m * stride) { out, initialized in
             self.values.withUnsafeBufferPointer { src in
+                guard let out = out.baseAddress, let src = src.baseAddress else { return }
                 for i in 0..<m {
                     let start = axis.starts[i], first = axis.weightOffsets[i], taps = axis.counts[i]
                     let outRow = i * stride
