@@ -132,3 +132,45 @@ struct ResampleAxis: Sendable, Equatable {
         weights.append(contentsOf: taps.map { Float($0) })
     }
 }
+
+extension FloatImage {
+    /// The vertical pass read straight from stored samples, scaled to 0…1 on the way:
+    /// `out[i] = Σₖ w(i, k) · in[start(i) + k] / maxSampleValue` (rows as contiguous vectors).
+    /// Used by preprocessing when no compositing or colour conversion is needed, so the full-size
+    /// Float copy of the image is never made.
+    ///
+    /// Shapes: `image.width × image.height × image.channels → image.width × axis.outputCount × image.channels`.
+    init(resamplingRowsOf image: Image, _ axis: ResampleAxis) {
+        let m = axis.outputCount, stride = image.width * image.channels
+        let scale = 1 / Float(image.maxSampleValue)
+        let values = [Float](unsafeUninitializedCapacity: m * stride) { out, initialized in
+            image.samples.withUnsafeBufferPointer { src in
+                guard let out = out.baseAddress, let src = src.baseAddress else { return }
+                for i in 0..<m {
+                    let start = axis.starts[i], first = axis.weightOffsets[i], taps = axis.counts[i]
+                    let target = out + i * stride
+                    let w0 = axis.weights[first] * scale, row0 = src + start * stride
+                    for x in 0..<stride { target[x] = w0 * Float(row0[x]) }
+                    for k in 1..<max(taps, 1) {
+                        let w = axis.weights[first + k] * scale, row = src + (start + k) * stride
+                        for x in 0..<stride { target[x] += w * Float(row[x]) }
+                    }
+                }
+            }
+            initialized = m * stride
+        }
+        self.init(width: image.width, height: m, channels: image.channels, values: values)
+    }
+
+    /// Composite/convert, then resize — or, when the image is opaque, already in the target colour
+    /// and shrinks vertically, resample its rows straight from the stored samples first.
+    static func prepared(_ image: Image, for format: InputFormat) -> FloatImage {
+        if !image.hasAlpha, image.channels == format.color.channels, format.height < image.height {
+            let rows = FloatImage(resamplingRowsOf: image, ResampleAxis(from: image.height, to: format.height))
+            return format.width == image.width
+                ? rows : rows.resampledHorizontally(ResampleAxis(from: image.width, to: format.width))
+        }
+        return FloatImage(flattening: image, to: format.color, background: format.background)
+            .resized(width: format.width, height: format.height)
+    }
+}

@@ -14,9 +14,7 @@ extension InputFormat {
         if image.bitDepth == 8, image.channels == color.channels, image.width == width, image.height == height {
             return image
         }
-        return FloatImage(flattening: image, to: color, background: background)
-            .resized(width: width, height: height)
-            .quantized()
+        return FloatImage.prepared(image, for: self).quantized()
     }
 
     /// The network's input vector for `image`: `preprocess(image).samples / 255`, length `inputCount`,
@@ -37,7 +35,7 @@ extension InputFormat {
             }
             return
         }
-        let resized = FloatImage(flattening: image, to: color, background: background).resized(width: width, height: height)
+        let resized = FloatImage.prepared(image, for: self)
         resized.values.withUnsafeBufferPointer { v in
             for i in 0..<row.count { row[i] = UInt8(truncatingIfNeeded: FloatImage.quantize(v[i])) }
         }
