@@ -16,8 +16,10 @@ import COpenBLAS
 public enum Kernels {
     /// Sets how many threads BLAS may use (`--threads`); values below 1 are treated as 1.
     ///
-    /// OpenBLAS's sgemm partitions the output, so results do not depend on the thread count's
-    /// scheduling: the same thread count always gives bit-identical products.
+    /// OpenBLAS's sgemm results do not depend on thread scheduling: the same thread count always
+    /// gives bit-identical products (checked: two trainings at 2 threads give identical weights).
+    /// A *different* thread count may change the last bits (1 vs 2 threads do differ), which is
+    /// why determinism is promised for the same data, seed and thread count.
     public static func setThreadCount(_ n: Int) {
         #if !canImport(Accelerate)
         openblas_set_num_threads(Int32(clamping: max(1, n)))
