@@ -8,6 +8,7 @@ public struct ClassProbability: Sendable, Equatable {
     /// The output neuron's value: `aᴸⱼ`, in 0…1 (sums to 1 over classes for a softmax output).
     public var probability: Float
 
+    /// Pairs a class name with its probability.
     public init(label: String, probability: Float) {
         self.label = label
         self.probability = probability

@@ -24,6 +24,7 @@ public struct ClassificationMetrics: Sendable, Equatable {
         /// Examples whose true class is this one: `Σⱼ C_cj`.
         public var support: Int
 
+        /// Creates the metrics of one class from their values.
         public init(precision: Double, recall: Double, f1: Double, support: Int) {
             self.precision = precision
             self.recall = recall

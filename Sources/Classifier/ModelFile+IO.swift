@@ -30,7 +30,17 @@ extension ModelFile {
         guard (status.st_mode & S_IFMT) != S_IFDIR else {
             throw invalid("it is a folder, not a model file")
         }
+        // Refuse a corrupt or foreign file from its first 8 bytes, before reading all of it.
+        let size = Int(status.st_size)
+        if size >= 8 {
+            var prefix = [UInt8](repeating: 0, count: 8)
+            let count = prefix.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 8, 0) }
+            if count == 8 {
+                try ModelFile.checkHeaderLength(ModelFile.headerLength(prefix[...]), fileSize: size, file: name)
+            }
+        }
         var bytes: [UInt8] = []
+        bytes.reserveCapacity(size)
         var chunk = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }

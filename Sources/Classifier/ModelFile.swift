@@ -16,8 +16,11 @@ import Foundation
 public struct ModelFile: Sendable, Equatable {
     /// One named `F32` tensor: `values.count == shape.reduce(1, *)`, row-major.
     public struct Tensor: Sendable, Equatable {
+        /// The tensor's key in the header, e.g. `layers.0.weight`.
         public var name: String
+        /// Dimensions, outermost first: `[out, in]` for a weight, `[out]` for a bias.
         public var shape: [Int]
+        /// `shape.reduce(1, *)` values, row-major.
         public var values: [Float]
 
         /// Creates a tensor. - Precondition: `values.count == shape.reduce(1, *)`.
@@ -106,14 +109,8 @@ extension ModelFile {
                 ? "the file is empty"
                 : "the file is only \(bytes.count) bytes long, too short for the 8-byte header length a safetensors file starts with")
         }
-        var headerLength: UInt64 = 0
-        for i in 0..<8 { headerLength |= UInt64(bytes[i]) << (8 * UInt64(i)) }
-        guard headerLength <= Self.maximumHeaderLength else {
-            throw invalid("the header length field says \(headerLength) bytes, over the \(Self.maximumHeaderLength / 1_000_000) MB limit; this is not a safetensors file or it is corrupt")
-        }
-        guard headerLength <= UInt64(bytes.count - 8) else {
-            throw invalid("the header length field says \(headerLength) bytes but only \(bytes.count - 8) bytes follow it; the file is truncated or not a safetensors file")
-        }
+        let headerLength = Self.headerLength(bytes[0..<8])
+        try Self.checkHeaderLength(headerLength, fileSize: bytes.count, file: file)
         let headerEnd = 8 + Int(headerLength)
         let headerBytes = bytes[8..<headerEnd]
         guard let headerText = String(validating: headerBytes, as: UTF8.self) else {
@@ -214,6 +211,24 @@ extension ModelFile {
             tensors.append(Tensor(name: entry.name, shape: entry.shape, values: values))
         }
         self.init(tensors: tensors, metadata: metadata)
+    }
+
+    /// The little-endian `UInt64` in the first 8 bytes.
+    static func headerLength(_ prefix: ArraySlice<UInt8>) -> UInt64 {
+        var n: UInt64 = 0
+        for (i, byte) in prefix.prefix(8).enumerated() { n |= UInt64(byte) << (8 * UInt64(i)) }
+        return n
+    }
+
+    /// Throws unless `headerLength` is within `maximumHeaderLength` and within the file's
+    /// `fileSize − 8` remaining bytes; run before the header is read or allocated.
+    static func checkHeaderLength(_ headerLength: UInt64, fileSize: Int, file: String) throws(ClassifierError) {
+        guard headerLength <= Self.maximumHeaderLength else {
+            throw .invalidModelFile(file: file, reason: "the header length field says \(headerLength) bytes, over the \(Self.maximumHeaderLength / 1_000_000) MB limit; this is not a safetensors file or it is corrupt")
+        }
+        guard headerLength <= UInt64(max(0, fileSize - 8)) else {
+            throw .invalidModelFile(file: file, reason: "the header length field says \(headerLength) bytes but only \(max(0, fileSize - 8)) bytes follow it; the file is truncated or not a safetensors file")
+        }
     }
 
     /// `value` as an array of integers, or nil when it is not a JSON array of integral numbers.

@@ -325,6 +325,15 @@ struct Corruption: Sendable, CustomTestStringConvertible {
         for phrase in corruption.expected {
             #expect(reason.contains(phrase), "reason '\(reason)' should mention '\(phrase)'")
         }
+
+        // The same bytes on disk give the same reason through the file loader.
+        let folder = try F.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("bad.safetensors")
+        try Data(corruption.bytes).write(to: url)
+        #expect(throws: ClassifierError.invalidModelFile(file: url.path, reason: reason)) {
+            try ImageClassifier(contentsOf: url)
+        }
     }
 
     @Test func backgroundColourParsesOnlyHashRRGGBB() {
