@@ -162,6 +162,25 @@ struct Corruption: Sendable, CustomTestStringConvertible {
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["model.safetensors"])
     }
 
+    /// Root ignores folder permissions, so this case runs only for ordinary users (CI); the
+    /// injected failure above covers the same promise everywhere.
+    @Test(.enabled(if: getuid() != 0, "root can write into read-only folders"))
+    func writeIntoAReadOnlyFolderFailsAndLeavesTheExistingFileIntact() throws {
+        let folder = try F.temporaryFolder()
+        defer {
+            try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        let url = folder.appendingPathComponent("model.safetensors")
+        try F.classifier(seed: 1).write(to: url)
+        let before = try Data(contentsOf: url)
+        try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: folder.path)
+        let error = #expect(throws: ClassifierError.self) { try F.classifier().write(to: url) }
+        #expect(error?.description.contains("Permission denied") == true)
+        #expect(try Data(contentsOf: url) == before)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder.path) == ["model.safetensors"])
+    }
+
     @Test func writeIntoAMissingFolderSaysSo() throws {
         let folder = try F.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
