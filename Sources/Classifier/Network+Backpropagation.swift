@@ -53,6 +53,27 @@ extension Network {
         }
     }
 
+    /// Backward pass fused with a plain gradient-descent step (the `sgd` optimizer's fast path).
+    ///
+    /// Same equations as `backward` followed by `w ← w − η (∂J/∂w + λ w)`, but BP4 and the
+    /// weight update are one sgemm, `Wˡ ← (1 − ηλ) Wˡ − (η/m) (δˡ)ᵀ · Aˡ⁻¹` (α = −η/m, β = 1 − ηλ),
+    /// so the weight gradient is never written, zeroed or read back. BP2 runs before the update
+    /// of its layer because it needs the old `Wˡ`. Equal to the unfused step up to rounding.
+    mutating func backwardWithGradientDescent(labels: ArraySlice<Int>, rows m: Int, learningRate η: Float, l2 λ: Float,
+                                              workspace w: inout BackpropagationWorkspace) {
+        let last = layers.count - 1
+        outputDelta(labels: labels, rows: m, workspace: &w)                     // BP1
+        for l in stride(from: last, through: 0, by: -1) {
+            biasGradient(layer: l, rows: m, workspace: &w)                      // BP3
+            Kernels.sgdStep(parameters: &layers[l].biases, gradient: w.biasGradient[l], learningRate: η, l2: 0)
+            if l > 0 { backpropagateDelta(toLayer: l - 1, rows: m, workspace: &w) } // BP2 (old Wˡ)
+            let (outputs, inputs) = (layers[l].outputCount, layers[l].inputCount)
+            Kernels.sgemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: m,   // BP4 + step
+                          alpha: -η / Float(m), a: w.delta[l], b: l == 0 ? w.x : w.a[l - 1], beta: 1 - η * λ,
+                          c: &layers[l].weights.elements)
+        }
+    }
+
     /// BP1, the output delta: `δᴸ = ∂J/∂aᴸ ⊙ f′(sᴸ)`, i.e. `aᴸ − y` for softmax + cross-entropy
     /// and `(aᴸ − y) ⊙ σ′(sᴸ)` for sigmoid + quadratic.
     ///

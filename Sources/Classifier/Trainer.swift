@@ -121,8 +121,13 @@ public struct Trainer: Sendable {
                 let (loss, ok) = c.cost.totalLoss(outputs: workspace.output, labels: batchLabels[..<rows],
                                                   rows: rows, columns: classes)
                 guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
-                network.backward(labels: batchLabels[..<rows], rows: rows, workspace: &workspace)
-                optimizer.update(&network, with: workspace)
+                if c.optimizer == .sgd {  // fast path: BP4 and the step in one sgemm
+                    network.backwardWithGradientDescent(labels: batchLabels[..<rows], rows: rows, learningRate: learningRate,
+                                                        l2: c.l2, workspace: &workspace)
+                } else {
+                    network.backward(labels: batchLabels[..<rows], rows: rows, workspace: &workspace)
+                    optimizer.update(&network, with: workspace)
+                }
                 (lossSum, correct, seen) = (lossSum + loss, correct + ok, seen + rows)
 
                 let stop = shouldStop()

@@ -102,6 +102,32 @@ import Testing
         }
     }
 
+    @Test("SGD fast path (BP4 fused with the step) equals backward + separate step", arguments: [Float(0), 0.01])
+    func fusedGradientDescentStep(l2: Float) {
+        let c = Case(activation: .tanh, cost: .crossEntropy)
+        let network = Self.network(c, seed: 31)
+        let inputs = Matrix(rows: 6, columns: 4, elements: randomFloats(24, seed: 32))
+        let labels = [0, 1, 2, 2, 1, 0]
+        var workspace = BackpropagationWorkspace(sizes: network.sizes, capacity: 8)
+        workspace.x.replaceSubrange(0 ..< 24, with: inputs.elements)
+
+        var separate = network
+        var optimizer = OptimizerState(optimizer: .sgd, learningRate: 0.5, l2: l2, network: network)
+        separate.forward(rows: 6, workspace: &workspace)
+        separate.backward(labels: labels[...], rows: 6, workspace: &workspace)
+        optimizer.update(&separate, with: workspace)
+
+        var fused = network
+        fused.forward(rows: 6, workspace: &workspace)
+        fused.backwardWithGradientDescent(labels: labels[...], rows: 6, learningRate: 0.5, l2: l2, workspace: &workspace)
+        #expect(fused != network, "the step changed the weights")
+        for (f, s) in zip(fused.layers, separate.layers) {
+            for (x, y) in zip(f.weights.elements + f.biases, s.weights.elements + s.biases) {
+                #expect(isClose(x, y, absolute: 1e-6, relative: 1e-5))
+            }
+        }
+    }
+
     @Test("initialisation: shapes, zero biases, He bound for ReLU and Xavier otherwise", arguments: [Activation.relu, .tanh])
     func initialisation(activation: Activation) {
         var generator = SeededGenerator(seed: 5)
