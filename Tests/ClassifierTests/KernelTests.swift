@@ -85,12 +85,4 @@ import Testing
                          beta1: 0.9, beta2: 0.999, epsilon: 1e-8, correction1: 0.1, correction2: 0.001, l2: 0)
         #expect(isClose(w[0], 0.5 - 0.01 * (gradient > 0 ? 1 : -1), absolute: 1e-5))
     }
-
-    @Test func threadCountIsSettable() {
-        let before = Kernels.threadCount
-        Kernels.setThreadCount(1)
-        #expect(Kernels.threadCount == 1)
-        Kernels.setThreadCount(before)
-        #expect(Kernels.threadCount == before)
-    }
 }

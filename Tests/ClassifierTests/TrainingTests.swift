@@ -1,7 +1,9 @@
 import Testing
 @testable import Classifier
 
-@Suite struct TrainingTests {
+/// Serialized: `threadCountChangesAreSeenByBLAS` changes the process-wide BLAS thread count,
+/// which must not happen in the middle of the determinism test.
+@Suite(.serialized) struct TrainingTests {
     /// Two classes split by the line x = y, with a margin of 30 grey levels.
     static func separable(count: Int, seed: UInt64) -> Dataset {
         var generator = SeededGenerator(seed: seed)
@@ -70,6 +72,16 @@ import Testing
         configuration.seed = 43
         let third = try Trainer(configuration: configuration).train(data)
         #expect(first.network != third.network)
+    }
+
+    @Test func threadCountChangesAreSeenByBLAS() {
+        let before = Kernels.threadCount
+        Kernels.setThreadCount(1)
+        #expect(Kernels.threadCount == 1)
+        Kernels.setThreadCount(0)
+        #expect(Kernels.threadCount == 1, "counts below 1 mean 1")
+        Kernels.setThreadCount(before)
+        #expect(Kernels.threadCount == before)
     }
 
     @Test func hugeLearningRateThrowsDiverged() {
