@@ -2,6 +2,7 @@
 public struct EpochReport: Sendable, Equatable {
     /// 1-based epoch number.
     public var epoch: Int
+    /// The configured upper bound on epochs.
     public var maxEpochs: Int
     /// Mean cost over the epoch's mini-batches (weights change during the epoch).
     public var trainingLoss: Double
@@ -19,21 +20,27 @@ public struct EpochReport: Sendable, Equatable {
 
 /// Progress inside an epoch, sent every tenth of a second or so and after the last batch.
 public struct BatchProgress: Sendable, Equatable {
+    /// 1-based epoch number.
     public var epoch: Int
+    /// The configured upper bound on epochs.
     public var maxEpochs: Int
     /// 1-based mini-batch number within the epoch.
     public var batch: Int
+    /// Mini-batches per epoch, the last one possibly partial: `⌈training examples / batch size⌉`.
     public var batchCount: Int
     /// Running mean cost over the epoch so far.
     public var loss: Double
     /// Running training accuracy over the epoch so far.
     public var accuracy: Double
+    /// Training throughput so far in this epoch.
     public var samplesPerSecond: Double
 }
 
 /// What training reports while it runs.
 public enum TrainingEvent: Sendable {
+    /// Progress inside an epoch.
     case batch(BatchProgress)
+    /// An epoch finished (after validation).
     case epoch(EpochReport)
 }
 
@@ -41,6 +48,7 @@ public enum TrainingEvent: Sendable {
 public struct TrainingResult: Sendable {
     /// The best-validation weights (the last epoch's without validation).
     public var network: Network
+    /// What the model file records about the training (epochs, best epoch, accuracies, hyper-parameters).
     public var summary: TrainingSummary
     /// One report per epoch run.
     public var history: [EpochReport]
@@ -58,8 +66,10 @@ public struct TrainingResult: Sendable {
 /// drives initialisation, the split and shuffling, so the same data and seed (and BLAS thread
 /// count) give bit-identical weights.
 public struct Trainer: Sendable {
+    /// The settings of every training this trainer runs.
     public var configuration: TrainingConfiguration
 
+    /// A trainer with the given settings (checked when `train` starts).
     public init(configuration: TrainingConfiguration) {
         self.configuration = configuration
     }
