@@ -106,6 +106,11 @@ int cpng_decoder_open(const uint8_t *data, size_t size, uint64_t pixel_limit,
     // Critical chunks (IHDR, PLTE, IDAT, IEND) with a bad CRC are errors; ancillary ones
     // (tEXt, gAMA, …) are dropped with a warning so a damaged comment does not lose the image.
     png_set_crc_action(png, PNG_CRC_DEFAULT, PNG_CRC_WARN_DISCARD);
+    // Skip every ancillary chunk but tRNS unread: the decode uses only IHDR, PLTE, tRNS and IDAT
+    // (samples as stored, so no gAMA/iCCP/sBIT), and libpng's oversize check on a chunk length is
+    // only a warning, so a 200-byte file whose tEXt claims 1.9 GB made libpng allocate and clear
+    // 1.9 GB before noticing the file ends (found by fuzz/png_fuzzer.c).
+    png_set_keep_unknown_chunks(png, PNG_HANDLE_CHUNK_NEVER, NULL, -1);
     png_read_info(png, pinfo);
 
     png_uint_32 width = png_get_image_width(png, pinfo);
