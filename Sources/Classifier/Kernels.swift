@@ -254,17 +254,38 @@ public enum Kernels {
         precondition(w.count == g.count && m.count == g.count && v.count == g.count,
                      "adam: parameters \(w.count), m \(m.count), v \(v.count), gradient \(g.count)")
         let stepSize = η / c1, inverseC2 = 1 / c2
+        // Explicit SIMD8: with four pointers the compiler kept the plain loop scalar (measured:
+        // 55 % of an Adam training run); eight lanes at a time, then a scalar tail, same formula.
+        @inline(__always) func step<V: SIMD>(_ g: V, _ w: inout V, _ m: inout V, _ v: inout V) where V.Scalar == Float {
+            let gi = g + λ * w
+            m = β1 * m + (1 - β1) * gi
+            v = β2 * v + (1 - β2) * gi * gi
+            w -= stepSize * m / ((v * inverseC2).squareRoot() + ε)
+        }
+        let count = w.count
         g.withUnsafeBufferPointer { g in
             m.withUnsafeMutableBufferPointer { m in
                 v.withUnsafeMutableBufferPointer { v in
                     w.withUnsafeMutableBufferPointer { w in
-                        for i in 0 ..< w.count {
-                            let gi = g[i] + λ * w[i]
-                            let mi = β1 * m[i] + (1 - β1) * gi
-                            let vi = β2 * v[i] + (1 - β2) * gi * gi
-                            m[i] = mi
-                            v[i] = vi
-                            w[i] -= stepSize * mi / ((vi * inverseC2).squareRoot() + ε)
+                        guard let g = g.baseAddress, let m = m.baseAddress, let v = v.baseAddress,
+                              let w = w.baseAddress else { return }
+                        var i = 0
+                        while i + 8 <= count {
+                            let gi = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+                            var wi = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self)
+                            var mi = UnsafeRawPointer(m + i).loadUnaligned(as: SIMD8<Float>.self)
+                            var vi = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self)
+                            step(gi, &wi, &mi, &vi)
+                            UnsafeMutableRawPointer(w + i).storeBytes(of: wi, as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD8<Float>.self)
+                            i += 8
+                        }
+                        while i < count {
+                            var (wi, mi, vi) = (SIMD2<Float>(w[i], 0), SIMD2<Float>(m[i], 0), SIMD2<Float>(v[i], 0))
+                            step(SIMD2<Float>(g[i], 0), &wi, &mi, &vi)
+                            (w[i], m[i], v[i]) = (wi[0], mi[0], vi[0])
+                            i += 1
                         }
                     }
                 }

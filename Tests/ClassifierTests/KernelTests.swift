@@ -78,6 +78,23 @@ import Testing
         #expect(isClose(v[0], -0.19) && isClose(w[0], 0.71))
     }
 
+    @Test("Adam (SIMD lanes and scalar tail) matches the formula in Double", arguments: [1, 8, 19])
+    func adamMatchesFormula(count: Int) {
+        let g = randomFloats(count, seed: 41), w0 = randomFloats(count, seed: 42)
+        var w = w0, m = randomFloats(count, scale: 0.1, seed: 43), v = randomFloats(count, scale: 0.1, seed: 44).map(abs)
+        let (m0, v0) = (m, v)
+        let (η, β1, β2, ε, c1, c2, λ) = (0.01, 0.9, 0.999, 1e-8, 0.19, 0.002, 0.05)
+        Kernels.adamStep(parameters: &w, m: &m, v: &v, gradient: g, learningRate: Float(η), beta1: Float(β1), beta2: Float(β2),
+                         epsilon: Float(ε), correction1: Float(c1), correction2: Float(c2), l2: Float(λ))
+        for i in 0 ..< count {
+            let gi = Double(g[i]) + λ * Double(w0[i])
+            let mi = β1 * Double(m0[i]) + (1 - β1) * gi, vi = β2 * Double(v0[i]) + (1 - β2) * gi * gi
+            let wi = Double(w0[i]) - η * (mi / c1) / ((vi / c2).squareRoot() + ε)
+            #expect(isClose(Double(m[i]), mi, absolute: 1e-7) && isClose(Double(v[i]), vi, absolute: 1e-7))
+            #expect(isClose(Double(w[i]), wi, absolute: 1e-6), "element \(i) of \(count)")
+        }
+    }
+
     @Test("Adam's first bias-corrected step is η·sign(g)", arguments: [Float(3), -0.02, 1e-3])
     func adamFirstStep(gradient: Float) {
         var w: [Float] = [0.5], m: [Float] = [0], v: [Float] = [0]
