@@ -63,6 +63,8 @@ def report(name, args, seconds, extra=None):
         "repeats": len(seconds),
         "seconds": round(median, 4),
         "samples_per_second": round(args.examples * args.epochs / median, 1),
+        # other processes competing for the cores distort multi-threaded BLAS badly: record it
+        "load_average_1min": round(os.getloadavg()[0], 2),
     }
     out.update(extra or {})
     print(json.dumps(out))
