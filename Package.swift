@@ -35,6 +35,9 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // The Swift side of the benchmark (Benchmarks/run.py); not a product, no tests depend on it.
+        .executableTarget(name: "classify-bench", dependencies: ["Classifier", "Imaging"],
+                          path: "Benchmarks/Sources/classify-bench"),
         // Fixtures are read from the source tree by path (#filePath), not bundled.
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPNG"], exclude: ["Fixtures"]),
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging"]),

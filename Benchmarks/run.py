@@ -1,0 +1,263 @@
+#!/usr/bin/env python3
+"""The classify benchmark: the project and its Python references, in one run, one table.
+
+    python3 Benchmarks/run.py            # full run (~10 minutes, data cached in .bench-cache/)
+    python3 Benchmarks/run.py --quick    # smaller sizes, ~2-3 minutes, for trying it out
+
+Builds `classify` and `classify-bench` with `-c release`, prepares the data once
+(Benchmarks/make_data.py), then measures, each figure the median of >= 3 runs:
+  1. training throughput, 784-128-10 softmax-CE, plain SGD lr 0.1, float32: classify's Trainer
+     vs numpy, PyTorch eager, JAX jit (relu batch 64, sigmoid batch 64, relu batch 256), and the
+     fraction of the measured 2-thread sgemm roofline;
+  2. end to end: `classify train` on a folder of 28x28 PNGs (+ save) vs Pillow + numpy, and the
+     test accuracy each reaches;
+  3. prediction: one `classify predict image.png` process vs `numpy_predict.py` (hyperfine when
+     installed), and `classify predict` over a folder (images/s);
+  4. loading: decode + preprocess images/s vs Pillow (28x28 grey; 256x256 RGB -> 32x32);
+  5. memory: peak RSS of `classify train` on the memory set (1 epoch) vs the raw 8-bit data size.
+Prints one table (absolute figures, ratios, target PASS/MISS) with the date, CPU and threads.
+Timing never goes into `swift test`. The machine may be shared: read the ratios.
+"""
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+REF = os.path.join(HERE, "reference")
+SCRATCH = os.path.join(ROOT, ".build-bench-release")
+FLOPS_PER_SAMPLE = 6 * (784 * 128 + 128 * 10)  # forward 2·W, backward 4·W multiply-adds → FLOPs
+
+
+def log(message):
+    print(message, file=sys.stderr, flush=True)
+
+
+def run(cmd, **kw):
+    """Runs `cmd`, returns stdout; a failure stops the benchmark with the command's stderr."""
+    r = subprocess.run(cmd, capture_output=True, text=True, cwd=kw.pop("cwd", ROOT), **kw)
+    if r.returncode != 0:
+        raise SystemExit(f"failed ({r.returncode}): {' '.join(cmd)}\n{r.stderr[-3000:]}")
+    return r.stdout
+
+
+def last_json(text):
+    lines = [l for l in text.splitlines() if l.startswith("{")]
+    return json.loads(lines[-1]) if lines else {}
+
+
+def wall(cmd, repeats, env=None):
+    """Median wall seconds of `repeats` runs of `cmd` (stdout discarded) and the last stdout."""
+    times, out = [], ""
+    for _ in range(repeats):
+        t = time.perf_counter()
+        out = run(cmd, env=env)
+        times.append(time.perf_counter() - t)
+    return statistics.median(times), out
+
+
+def machine():
+    cpu = "unknown"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return {"date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
+            "cpu": cpu, "threads": os.cpu_count(), "load": " ".join(f"{x:.1f}" for x in os.getloadavg()),
+            "python": platform.python_version()}
+
+
+class Table:
+    """Rows of (section, what, figure, reference figure, ratio, target verdict)."""
+
+    def __init__(self):
+        self.rows = []
+
+    def add(self, section, what, value, unit, versus="", ratio=None, target=""):
+        self.rows.append((section, what, f"{value:,.4g} {unit}" if isinstance(value, (int, float)) else str(value),
+                          versus, "" if ratio is None else f"{ratio:.2f}x", target))
+
+    def render(self):
+        head = ("section", "measurement", "classify", "reference", "ratio", "target")
+        widths = [max(len(str(r[i])) for r in self.rows + [head]) for i in range(6)]
+        line = lambda r: "| " + " | ".join(str(c).ljust(w) for c, w in zip(r, widths)) + " |"
+        out = [line(head), "|" + "|".join("-" * (w + 2) for w in widths) + "|"]
+        out += [line(r) for r in self.rows]
+        return "\n".join(out)
+
+
+def verdict(ok, text):
+    return f"{'PASS' if ok else 'MISS'} ({text})"
+
+
+def main():
+    p = argparse.ArgumentParser(description="Run the classify benchmark and print one table.")
+    p.add_argument("--quick", action="store_true", help="smaller sizes for a try-out")
+    p.add_argument("--skip-build", action="store_true", help="use the existing release build")
+    p.add_argument("--repeats", type=int, default=3, help="runs per measurement (median), at least 3")
+    p.add_argument("--threads", type=int, default=2)
+    p.add_argument("--json", help="also write every raw result to this file")
+    a = p.parse_args()
+    a.repeats = max(3, a.repeats)
+    q = a.quick
+    sizes = dict(examples=10000 if q else 60000, train=3000 if q else 20000, test=500 if q else 2000,
+                 memory=6000 if q else 60000, rgb=100 if q else 400, predict=200 if q else 1000,
+                 epochs=2 if q else 5)
+    info = machine()
+    raw = {"machine": info, "sizes": sizes}
+    table = Table()
+
+    if not a.skip_build:
+        log("building (release)…")
+        for product in ("classify", "classify-bench"):
+            run(["swift", "build", "-c", "release", "--scratch-path", SCRATCH, "--product", product])
+    bindir = run(["swift", "build", "-c", "release", "--scratch-path", SCRATCH, "--show-bin-path"]).strip()
+    classify, bench = os.path.join(bindir, "classify"), os.path.join(bindir, "classify-bench")
+
+    log("preparing data (cached)…")
+    sets = json.loads(run([sys.executable, os.path.join(HERE, "make_data.py"), "--train", str(sizes["train"]),
+                           "--test", str(sizes["test"]), "--memory-images", str(sizes["memory"]),
+                           "--rgb", str(sizes["rgb"]), "--predict", str(sizes["predict"])]))
+    work = tempfile.mkdtemp(prefix="classify-bench-")
+    R, T = str(a.repeats), str(a.threads)
+
+    # 1. Training throughput -------------------------------------------------------------------
+    log("1. training throughput…")
+    sg = last_json(run([bench, "sgemm", "--size", "2048", "--threads", T, "--repeats", "5"]))
+    raw["sgemm"] = sg
+    roofline = sg["gflops"] * 1e9 / FLOPS_PER_SAMPLE
+    table.add("1 train", f"sgemm 2048² roofline, {T} threads", sg["gflops"], "GFLOP/s",
+              f"= {roofline:,.0f} samples/s")
+    have_torch = subprocess.run([sys.executable, "-c", "import torch"], capture_output=True).returncode == 0
+    have_jax = subprocess.run([sys.executable, "-c", "import jax"], capture_output=True).returncode == 0
+    for activation, batch in (("relu", 64), ("sigmoid", 64), ("relu", 256)):
+        common = ["--activation", activation, "--batch-size", str(batch), "--examples", str(sizes["examples"]),
+                  "--epochs", "1", "--repeats", R, "--threads", T]
+        ours = last_json(run([bench, "train"] + common))
+        refs = {"numpy": last_json(run([sys.executable, os.path.join(REF, "numpy_mlp.py")] + common))}
+        if have_torch:
+            refs["pytorch"] = last_json(run([sys.executable, os.path.join(REF, "torch_mlp.py")] + common))
+        if have_jax:
+            refs["jax"] = last_json(run([sys.executable, os.path.join(REF, "jax_mlp.py")] + common))
+        refs = {k: v for k, v in refs.items() if "samples_per_second" in v}
+        raw[f"train_{activation}_{batch}"] = {"classify": ours, **refs}
+        s = ours["samples_per_second"]
+        label = f"{activation} batch {batch}"
+        table.add("1 train", f"classify {label}", s, "samples/s", f"{s / roofline:.0%} of roofline")
+        fastest = max(refs.items(), key=lambda kv: kv[1]["samples_per_second"])
+        for name, r in refs.items():
+            rs = r["samples_per_second"]
+            target = ""
+            if batch == 64 and activation == "relu":
+                if name == fastest[0]:
+                    target = verdict(s >= rs, "≥ fastest reference")
+                if name == "pytorch":
+                    target = (target + "; " if target else "") + verdict(s >= 2.5 * rs, "≥ 2.5× PyTorch")
+            table.add("1 train", f"  vs {name} {label}", "", "", f"{rs:,.0f} samples/s", s / rs, target)
+
+    # 2. End to end -------------------------------------------------------------------------------
+    log("2. end to end…")
+    E = str(sizes["epochs"])
+    model = os.path.join(work, "e2e.safetensors")
+    train_cmd = [classify, "train", sets["train"], "--model", model, "--epochs", E, "--validation-split", "0",
+                 "--optimizer", "sgd", "--learning-rate", "0.1", "--batch-size", "64", "--hidden", "128",
+                 "--activation", "relu", "--l2", "0", "--size", "28x28", "--color", "gray", "--threads", T]
+    ours_s, _ = wall(train_cmd, a.repeats)
+    ev = json.loads(run([classify, "evaluate", sets["test"], "--model", model, "--json"]))
+    ours_acc = ev["accuracy"]
+    py_times, py = [], {}
+    for _ in range(a.repeats):
+        t = time.perf_counter()
+        py = last_json(run([sys.executable, os.path.join(REF, "pillow_pipeline.py"), sets["train"], "--test", sets["test"],
+                            "--epochs", E, "--threads", T, "--out", os.path.join(work, "ref.safetensors")]))
+        py_times.append(time.perf_counter() - t - py["seconds"].get("test", 0))  # test scoring not timed
+    py_s = statistics.median(py_times)
+    raw["end_to_end"] = {"classify_seconds": ours_s, "classify_accuracy": ours_acc, "python_seconds": py_s, "python": py}
+    table.add("2 e2e", f"train {sizes['train']} PNGs, {E} epochs + save", ours_s, "s", f"{py_s:.3g} s (Pillow+numpy)",
+              py_s / ours_s, verdict(py_s / ours_s >= 3 and ours_acc >= py["test_accuracy"] - 1e-9, "≥ 3×, accuracy ≥"))
+    table.add("2 e2e", f"  test accuracy ({sizes['test']} images)", f"{ours_acc:.2%}", "",
+              f"{py['test_accuracy']:.2%}")
+
+    # 3. Prediction -------------------------------------------------------------------------------
+    log("3. prediction…")
+    image = os.path.join(sets["predict"], sorted(f for f in os.listdir(sets["predict"]) if f.endswith(".png"))[0])
+    one = [classify, "predict", "--model", model, image]
+    npy = [sys.executable, os.path.join(REF, "numpy_predict.py"), model, image]
+    if shutil.which("hyperfine"):
+        out = os.path.join(work, "hyperfine.json")
+        run(["hyperfine", "-N", "--warmup", "3", "--runs", "30", "--export-json", out, " ".join(one)])
+        ours_one = json.load(open(out))["results"][0]["median"]
+        run(["hyperfine", "-N", "--warmup", "1", "--runs", "10", "--export-json", out, " ".join(npy)])
+        py_one = json.load(open(out))["results"][0]["median"]
+        how = "hyperfine median"
+    else:
+        run(one)
+        ours_one, _ = wall(one, 30)
+        py_one, _ = wall(npy, 10)
+        how = "median of subprocess runs"
+    raw["predict_one"] = {"classify": ours_one, "numpy": py_one, "how": how}
+    table.add("3 predict", "one image, whole process", ours_one * 1000, "ms", f"{py_one * 1000:.4g} ms (numpy)",
+              py_one / ours_one, verdict(ours_one < 0.020, "< 20 ms"))
+    folder_s, _ = wall([classify, "predict", "--model", model, "--json", "--threads", T, sets["predict"]], a.repeats)
+    raw["predict_folder"] = {"seconds": folder_s, "images": sizes["predict"]}
+    table.add("3 predict", f"folder of {sizes['predict']} images", sizes["predict"] / folder_s, "images/s")
+
+    # 4. Loading ----------------------------------------------------------------------------------
+    log("4. loading…")
+    for name, folder, size, color in (("28×28 grey", sets["train"], 28, "gray"),
+                                      ("256×256 RGB → 32×32", sets["rgb"], 32, "rgb")):
+        ours = last_json(run([bench, "load", folder, "--size", f"{size}x{size}", "--color", color,
+                              "--threads", T, "--repeats", R]))
+        ref = last_json(run([sys.executable, os.path.join(REF, "pillow_load.py"), folder, "--size", str(size),
+                             "--color", color, "--repeats", R]))
+        raw[f"load_{color}"] = {"classify": ours, "pillow": ref}
+        r = ours["images_per_second"] / ref["images_per_second"]
+        table.add("4 load", f"{name} ({ours['images']} files)", ours["images_per_second"], "images/s",
+                  f"{ref['images_per_second']:,.0f} images/s (Pillow)", r, verdict(r >= 3, "≥ 3× Pillow"))
+
+    # 5. Memory -----------------------------------------------------------------------------------
+    log("5. memory…")
+    rss = []
+    mem_model = os.path.join(work, "memory.safetensors")
+    for _ in range(a.repeats):
+        r = subprocess.run(["/usr/bin/time", "-v", classify, "train", sets["memory"], "--model", mem_model, "--epochs", "1",
+                            "--validation-split", "0", "--optimizer", "sgd", "--size", "28x28", "--color", "gray",
+                            "--threads", T], capture_output=True, text=True, cwd=ROOT)
+        m = re.search(r"Maximum resident set size \(kbytes\): (\d+)", r.stderr)
+        if r.returncode != 0 or not m:
+            raise SystemExit(f"memory run failed:\n{r.stderr[-2000:]}")
+        rss.append(int(m.group(1)) * 1024)
+    peak = statistics.median(rss)
+    raw_bytes = sizes["memory"] * 784
+    limit = 1.5 * raw_bytes + 64 * 2**20
+    raw["memory"] = {"peak_bytes": peak, "raw_bytes": raw_bytes, "limit_bytes": limit}
+    table.add("5 memory", f"peak RSS, train {sizes['memory']} images, 1 epoch", peak / 2**20, "MB",
+              f"raw data {raw_bytes / 2**20:.1f} MB", peak / raw_bytes,
+              verdict(peak <= limit, f"≤ 1.5×raw + 64 MB = {limit / 2**20:.0f} MB"))
+
+    shutil.rmtree(work, ignore_errors=True)
+    mode = "quick" if q else "full"
+    print(f"classify benchmark ({mode}) — {info['date']} — CPU: {info['cpu']}, {info['threads']} hardware threads, "
+          f"{a.threads} used — load average at start {info['load']} — Python {info['python']}; "
+          f"median of {a.repeats} runs each")
+    print(table.render())
+    if a.json:
+        with open(a.json, "w") as f:
+            json.dump(raw, f, indent=1)
+
+
+if __name__ == "__main__":
+    main()
