@@ -34,7 +34,8 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 REF = os.path.join(HERE, "reference")
-SCRATCH = os.path.join(ROOT, ".build-bench-release")
+SCRATCH = os.path.join(ROOT, ".build-bench-static")  # release, Swift runtime linked statically
+SCRATCH_DYNAMIC = os.path.join(ROOT, ".build-bench-rel")  # release, default (shared Swift runtime)
 FLOPS_PER_SAMPLE = 6 * (784 * 128 + 128 * 10)  # forward 2·W, backward 4·W multiply-adds → FLOPs
 
 
@@ -80,6 +81,12 @@ def machine():
             "python": platform.python_version()}
 
 
+def number(value, unit):
+    """1,234,567 for big figures, 3 significant digits for small ones."""
+    text = f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
+    return f"{text} {unit}".strip()
+
+
 class Table:
     """Rows of (section, what, figure, reference figure, ratio, target verdict)."""
 
@@ -87,7 +94,7 @@ class Table:
         self.rows = []
 
     def add(self, section, what, value, unit, versus="", ratio=None, target=""):
-        self.rows.append((section, what, f"{value:,.4g} {unit}" if isinstance(value, (int, float)) else str(value),
+        self.rows.append((section, what, number(value, unit) if isinstance(value, (int, float)) else str(value),
                           versus, "" if ratio is None else f"{ratio:.2f}x", target))
 
     def render(self):
@@ -110,6 +117,8 @@ def main():
     p.add_argument("--repeats", type=int, default=3, help="runs per measurement (median), at least 3")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--json", help="also write every raw result to this file")
+    p.add_argument("--compare-dynamic", action="store_true",
+                   help="also build classify with the shared Swift runtime and time one prediction with it")
     a = p.parse_args()
     a.repeats = max(3, a.repeats)
     q = a.quick
@@ -120,12 +129,20 @@ def main():
     raw = {"machine": info, "sizes": sizes}
     table = Table()
 
+    # The product is measured as shipped for speed: `swift build -c release --static-swift-stdlib`
+    # (a process start with the shared Swift runtime + Foundation costs ~3x more CPU: see README).
+    static = ["--static-swift-stdlib"]
     if not a.skip_build:
-        log("building (release)…")
+        log("building (release, --static-swift-stdlib)…")
         for product in ("classify", "classify-bench"):
-            run(["swift", "build", "-c", "release", "--scratch-path", SCRATCH, "--product", product])
-    bindir = run(["swift", "build", "-c", "release", "--scratch-path", SCRATCH, "--show-bin-path"]).strip()
+            run(["swift", "build", "-c", "release", "--scratch-path", SCRATCH, "--product", product] + static)
+        if a.compare_dynamic:
+            log("building (release, shared Swift runtime)…")
+            run(["swift", "build", "-c", "release", "--scratch-path", SCRATCH_DYNAMIC, "--product", "classify"])
+    bindir = run(["swift", "build", "-c", "release", "--scratch-path", SCRATCH, "--show-bin-path"] + static).strip()
     classify, bench = os.path.join(bindir, "classify"), os.path.join(bindir, "classify-bench")
+    dynamic_classify = os.path.join(
+        run(["swift", "build", "-c", "release", "--scratch-path", SCRATCH_DYNAMIC, "--show-bin-path"]).strip(), "classify")
 
     log("preparing data (cached)…")
     sets = json.loads(run([sys.executable, os.path.join(HERE, "make_data.py"), "--train", str(sizes["train"]),
@@ -186,7 +203,7 @@ def main():
         py_times.append(time.perf_counter() - t - py["seconds"].get("test", 0))  # test scoring not timed
     py_s = statistics.median(py_times)
     raw["end_to_end"] = {"classify_seconds": ours_s, "classify_accuracy": ours_acc, "python_seconds": py_s, "python": py}
-    table.add("2 e2e", f"train {sizes['train']} PNGs, {E} epochs + save", ours_s, "s", f"{py_s:.3g} s (Pillow+numpy)",
+    table.add("2 e2e", f"train {sizes['train']} PNGs, {E} epochs + save", ours_s, "s", f"{number(py_s, 's')} (Pillow+numpy)",
               py_s / ours_s, verdict(py_s / ours_s >= 3 and ours_acc >= py["test_accuracy"] - 1e-9, "≥ 3×, accuracy ≥"))
     table.add("2 e2e", f"  test accuracy ({sizes['test']} images)", f"{ours_acc:.2%}", "",
               f"{py['test_accuracy']:.2%}")
@@ -209,8 +226,18 @@ def main():
         py_one, _ = wall(npy, 10)
         how = "median of subprocess runs"
     raw["predict_one"] = {"classify": ours_one, "numpy": py_one, "how": how}
-    table.add("3 predict", "one image, whole process", ours_one * 1000, "ms", f"{py_one * 1000:.4g} ms (numpy)",
+    table.add("3 predict", "one image, whole process", ours_one * 1000, "ms", f"{number(py_one * 1000, 'ms')} (numpy)",
               py_one / ours_one, verdict(ours_one < 0.020, "< 20 ms"))
+    if a.compare_dynamic and os.path.exists(dynamic_classify):
+        dyn = [dynamic_classify] + one[1:]
+        if shutil.which("hyperfine"):
+            run(["hyperfine", "-N", "--warmup", "3", "--runs", "30", "--export-json", out, " ".join(dyn)])
+            dyn_one = json.load(open(out))["results"][0]["median"]
+        else:
+            dyn_one, _ = wall(dyn, 30)
+        raw["predict_one"]["classify_shared_runtime"] = dyn_one
+        table.add("3 predict", "  same, shared Swift runtime build", dyn_one * 1000, "ms", "", py_one / dyn_one,
+                  verdict(dyn_one < 0.020, "< 20 ms"))
     folder_s, _ = wall([classify, "predict", "--model", model, "--json", "--threads", T, sets["predict"]], a.repeats)
     raw["predict_folder"] = {"seconds": folder_s, "images": sizes["predict"]}
     table.add("3 predict", f"folder of {sizes['predict']} images", sizes["predict"] / folder_s, "images/s")

@@ -35,7 +35,12 @@ public struct LabeledFolder: Sendable {
     public init(trainingFolder root: URL, size: (width: Int, height: Int)? = nil, color: ColorMode? = nil,
                 background: BackgroundColor = .white, threads: Int) throws {
         let folder = try ImageFolder(scanning: root)
-        var format = folder.suggestedInputFormat(background: background, threads: threads)
+        // The suggestion reads every file's header: skip that pass when size and colour are given.
+        var format = if let size, let color {
+            InputFormat(width: size.width, height: size.height, color: color, background: background)
+        } else {
+            folder.suggestedInputFormat(background: background, threads: threads)
+        }
         if let size { format.width = size.width; format.height = size.height }
         if let color { format.color = color }
         let samples = folder.loadSamples(format: format, threads: threads)

@@ -55,8 +55,9 @@ public enum PNG {
     ///
     /// - Throws: `.unreadable` when the file cannot be read, otherwise as `decode(_:name:pixelLimit:)`.
     public static func decode(contentsOf url: URL, pixelLimit: Int = defaultPixelLimit) throws(ImagingError) -> Image {
-        let bytes = try FileBytes.read(url)
-        return try decode(bytes, name: url.path, pixelLimit: pixelLimit)
+        let path = url.path  // once: the conversion parses the URL
+        let bytes = try FileBytes.read(path: path)
+        return try decode(bytes, name: path, pixelLimit: pixelLimit)
     }
 
     /// Reads only the header of a PNG file: width, height, channels and bit depth after expansion,
