@@ -3,7 +3,10 @@ import Classifier
 import Foundation
 import Imaging
 
-extension Activation: ExpressibleByArgument {}
+extension Activation: ExpressibleByArgument {
+    /// Only the element-wise activations can be chosen for hidden layers.
+    public static var allValueStrings: [String] { ["relu", "sigmoid", "tanh", "arctan"] }
+}
 extension Cost: ExpressibleByArgument {}
 extension Optimizer: ExpressibleByArgument {}
 
