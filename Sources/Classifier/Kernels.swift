@@ -35,6 +35,68 @@ public enum Kernels {
         #endif
     }
 
+    // MARK: - Data parallelism
+
+    /// A value handed to `DispatchQueue.concurrentPerform`'s `@Sendable` closure. Only used
+    /// below, where each worker touches disjoint memory and the call returns after all workers.
+    private struct UncheckedSendable<T>: @unchecked Sendable { let value: T }
+
+    /// Runs `body(k)` for `k` in `0 ..< workers` concurrently (on libdispatch's long-lived pool
+    /// threads and the calling one) and returns when all are done; `workers == 1` runs inline.
+    static func concurrently(_ workers: Int, _ body: (Int) -> Void) {
+        guard workers > 1 else { if workers == 1 { body(0) }; return }
+        withoutActuallyEscaping(body) { body in
+            let box = UncheckedSendable(value: body)
+            DispatchQueue.concurrentPerform(iterations: workers) { k in box.value(k) }
+        }
+    }
+
+    /// Runs `body(k, &items[k])` for every `k` concurrently: each worker owns one element
+    /// (e.g. one shard's workspace), so no two workers touch the same memory.
+    static func concurrentlyUpdate<T>(_ items: inout [T], _ body: (Int, inout T) -> Void) {
+        let count = items.count
+        items.withUnsafeMutableBufferPointer { items in
+            concurrently(count) { k in body(k, &items[k]) }
+        }
+    }
+
+    /// Adds the gradients of shards `1 ..< n` into shard 0's, in shard order (a fixed reduction
+    /// order, so the sum does not depend on scheduling): `∂J/∂W = Σₖ ∂Jₖ/∂W`, likewise for biases.
+    /// The elements are split into `shards.count` contiguous chunks summed concurrently.
+    ///
+    /// Shapes: every shard's `weightGradient[l]` / `biasGradient[l]` has the same count.
+    static func addShardGradients(_ shards: inout [BackpropagationWorkspace]) {
+        let n = shards.count
+        guard n > 1 else { return }
+        // Shard 0's buffers become uniquely referenced here, on one thread; the workers then
+        // write disjoint chunks of them through pointers taken by non-mutating (read) access.
+        for l in shards[0].weightGradient.indices {
+            shards[0].weightGradient[l].withUnsafeMutableBufferPointer { _ in }
+            shards[0].biasGradient[l].withUnsafeMutableBufferPointer { _ in }
+        }
+        @inline(__always) func add(_ k: Int, _ target: [Float], _ source: [Float]) {
+            precondition(source.count == target.count, "shard gradient \(source.count) vs \(target.count)")
+            let chunk = k * target.count / n ..< (k + 1) * target.count / n
+            target.withUnsafeBufferPointer { t in
+                source.withUnsafeBufferPointer { s in
+                    guard let t = t.baseAddress, let s = s.baseAddress else { return }
+                    let t0 = UnsafeMutablePointer(mutating: t)
+                    for i in chunk { t0[i] += s[i] }
+                }
+            }
+        }
+        shards.withUnsafeBufferPointer { shards in
+            concurrently(n) { k in
+                for j in 1 ..< n {
+                    for l in shards[0].weightGradient.indices {
+                        add(k, shards[0].weightGradient[l], shards[j].weightGradient[l])
+                        add(k, shards[0].biasGradient[l], shards[j].biasGradient[l])
+                    }
+                }
+            }
+        }
+    }
+
     // MARK: - Matrix products
 
     /// `C = α·op(A)·op(B) + β·C` on matrices, where `op(X)` is `X` or `Xᵀ`.

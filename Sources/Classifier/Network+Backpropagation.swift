@@ -8,6 +8,10 @@
 struct BackpropagationWorkspace {
     let capacity: Int
     var x: [Float]
+    /// The class index of each row (`capacity` values; the first `m` are the batch's).
+    var labels: [Int]
+    /// The summed cost and the correctly classified count of the last batch run through it.
+    var loss = 0.0, correct = 0
     var s: [[Float]]
     var a: [[Float]]
     var delta: [[Float]]
@@ -17,6 +21,7 @@ struct BackpropagationWorkspace {
     init(sizes: [Int], capacity: Int) {
         self.capacity = capacity
         x = [Float](repeating: 0, count: capacity * sizes[0])
+        labels = [Int](repeating: 0, count: capacity)
         let outputs = sizes.dropFirst()
         s = outputs.map { [Float](repeating: 0, count: capacity * $0) }
         a = s
@@ -43,12 +48,18 @@ extension Network {
     ///
     /// Mirrors the forward pass in reverse: BP1 at the output, then for each layer from the last
     /// to the first BP3 and BP4, and BP2 to carry the delta one layer back.
-    func backward(labels: ArraySlice<Int>, rows m: Int, workspace w: inout BackpropagationWorkspace) {
+    ///
+    /// `meanOver` is the `m` of `J = (1/m) Σᵢ Jᵢ` (default: `rows`). A shard of a larger
+    /// mini-batch passes the whole batch's size, so that the shards' gradients add up to the
+    /// batch's gradient.
+    func backward(labels: ArraySlice<Int>, rows m: Int, meanOver total: Int? = nil,
+                  workspace w: inout BackpropagationWorkspace) {
         let last = layers.count - 1
+        let total = total ?? m
         outputDelta(labels: labels, rows: m, workspace: &w)                     // BP1
         for l in stride(from: last, through: 0, by: -1) {
-            biasGradient(layer: l, rows: m, workspace: &w)                      // BP3
-            weightGradient(layer: l, rows: m, workspace: &w)                    // BP4
+            biasGradient(layer: l, rows: m, meanOver: total, workspace: &w)     // BP3
+            weightGradient(layer: l, rows: m, meanOver: total, workspace: &w)   // BP4
             if l > 0 { backpropagateDelta(toLayer: l - 1, rows: m, workspace: &w) } // BP2
         }
     }
@@ -64,7 +75,7 @@ extension Network {
         let last = layers.count - 1
         outputDelta(labels: labels, rows: m, workspace: &w)                     // BP1
         for l in stride(from: last, through: 0, by: -1) {
-            biasGradient(layer: l, rows: m, workspace: &w)                      // BP3
+            biasGradient(layer: l, rows: m, meanOver: m, workspace: &w)         // BP3
             Kernels.sgdStep(parameters: &layers[l].biases, gradient: w.biasGradient[l], learningRate: η, l2: 0)
             if l > 0 { backpropagateDelta(toLayer: l - 1, rows: m, workspace: &w) } // BP2 (old Wˡ)
             let (outputs, inputs) = (layers[l].outputCount, layers[l].inputCount)
@@ -98,19 +109,19 @@ extension Network {
 
     /// BP3, the bias gradient: `∂J/∂bˡ = (1/m) Σᵢ δˡᵢ` (sum of the rows of `δˡ`).
     ///
-    /// Shapes: `δˡ` is `m × nˡ`; the gradient has `nˡ` values.
-    func biasGradient(layer l: Int, rows m: Int, workspace w: inout BackpropagationWorkspace) {
-        Kernels.columnSums(w.delta[l], rows: m, columns: layers[l].outputCount, scale: 1 / Float(m),
+    /// Shapes: `δˡ` is `rows × nˡ`; the gradient has `nˡ` values; `m` is `meanOver`.
+    func biasGradient(layer l: Int, rows: Int, meanOver m: Int, workspace w: inout BackpropagationWorkspace) {
+        Kernels.columnSums(w.delta[l], rows: rows, columns: layers[l].outputCount, scale: 1 / Float(m),
                            into: &w.biasGradient[l])
     }
 
     /// BP4, the weight gradient: `∂J/∂Wˡ = (1/m) (δˡ)ᵀ · Aˡ⁻¹`.
     ///
-    /// Shapes: `δˡ` is `m × nˡ`, `Aˡ⁻¹` is `m × nˡ⁻¹` (the inputs for the first layer); the
-    /// gradient is `nˡ × nˡ⁻¹`, like `Wˡ`.
-    func weightGradient(layer l: Int, rows m: Int, workspace w: inout BackpropagationWorkspace) {
+    /// Shapes: `δˡ` is `rows × nˡ`, `Aˡ⁻¹` is `rows × nˡ⁻¹` (the inputs for the first layer); the
+    /// gradient is `nˡ × nˡ⁻¹`, like `Wˡ`; `m` is `meanOver`.
+    func weightGradient(layer l: Int, rows: Int, meanOver m: Int, workspace w: inout BackpropagationWorkspace) {
         let layer = layers[l]
-        Kernels.sgemm(transposeA: true, transposeB: false, m: layer.outputCount, n: layer.inputCount, k: m,
+        Kernels.sgemm(transposeA: true, transposeB: false, m: layer.outputCount, n: layer.inputCount, k: rows,
                       alpha: 1 / Float(m), a: w.delta[l], b: l == 0 ? w.x : w.a[l - 1], beta: 0,
                       c: &w.weightGradient[l])
     }

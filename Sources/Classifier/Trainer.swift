@@ -103,10 +103,21 @@ public struct Trainer: Sendable {
 
         let m = min(c.batchSize, training.count)
         let (inputs, classes) = (dataset.inputCount, dataset.classCount)
-        var workspace = BackpropagationWorkspace(sizes: network.sizes, capacity: m)
+        // Data parallelism within the batch: `workers` shards of the batch run forward and
+        // backward concurrently, each with its own workspace and single-threaded BLAS; their
+        // gradients are summed in shard order. Below `Trainer.minimumShardRows` rows per shard
+        // the synchronisation costs more than it saves, and BLAS threads each product instead.
+        let workers = min(c.threads ?? 1, max(1, m / Trainer.minimumShardRows))
+        let blasThreads = Kernels.threadCount
+        if workers > 1 { Kernels.setThreadCount(1) }
+        defer { if workers > 1 { Kernels.setThreadCount(blasThreads) } }
+        var shards = (0 ..< workers).map { _ in
+            BackpropagationWorkspace(sizes: network.sizes, capacity: (m + workers - 1) / workers)
+        }
+        var workspace = workers == 1 ? shards[0] : BackpropagationWorkspace(sizes: network.sizes, capacity: m)
+        if workers == 1 { shards = [] }  // the one workspace serves training and validation
         var optimizer = OptimizerState(optimizer: c.optimizer, learningRate: learningRate, l2: c.l2, network: network)
         var order = Array(0 ..< training.count)
-        var batchLabels = [Int](repeating: 0, count: m)
         let batchCount = (training.count + m - 1) / m
         let clock = ContinuousClock()
 
@@ -125,18 +136,36 @@ public struct Trainer: Sendable {
             for batch in 0 ..< batchCount {
                 let range = batch * m ..< min((batch + 1) * m, training.count)
                 let rows = range.count
-                for (i, index) in order[range].enumerated() { batchLabels[i] = training.labels[index] }
-                Kernels.gatherScaledBytes(training.inputs, indices: order[range], columns: inputs, into: &workspace.x)
-                network.forward(rows: rows, workspace: &workspace)
-                let (loss, ok) = c.cost.totalLoss(outputs: workspace.output, labels: batchLabels[..<rows],
+                var (loss, ok) = (0.0, 0)
+                if workers == 1 {
+                    for (i, index) in order[range].enumerated() { workspace.labels[i] = training.labels[index] }
+                    Kernels.gatherScaledBytes(training.inputs, indices: order[range], columns: inputs, into: &workspace.x)
+                    network.forward(rows: rows, workspace: &workspace)
+                    (loss, ok) = c.cost.totalLoss(outputs: workspace.output, labels: workspace.labels[..<rows],
                                                   rows: rows, columns: classes)
-                guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
-                if c.optimizer == .sgd {  // fast path: BP4 and the step in one sgemm
-                    network.backwardWithGradientDescent(labels: batchLabels[..<rows], rows: rows, learningRate: learningRate,
-                                                        l2: c.l2, workspace: &workspace)
+                    guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
+                    if c.optimizer == .sgd {  // fast path: BP4 and the step in one sgemm
+                        network.backwardWithGradientDescent(labels: workspace.labels[..<rows], rows: rows,
+                                                            learningRate: learningRate, l2: c.l2, workspace: &workspace)
+                    } else {
+                        network.backward(labels: workspace.labels[..<rows], rows: rows, workspace: &workspace)
+                        optimizer.update(&network, with: workspace)
+                    }
                 } else {
-                    network.backward(labels: batchLabels[..<rows], rows: rows, workspace: &workspace)
-                    optimizer.update(&network, with: workspace)
+                    Kernels.concurrentlyUpdate(&shards) { k, shard in  // shard k: rows [k·rows/n, (k+1)·rows/n)
+                        let part = range.lowerBound + k * rows / workers ..< range.lowerBound + (k + 1) * rows / workers
+                        for (i, index) in order[part].enumerated() { shard.labels[i] = training.labels[index] }
+                        Kernels.gatherScaledBytes(training.inputs, indices: order[part], columns: inputs, into: &shard.x)
+                        network.forward(rows: part.count, workspace: &shard)
+                        (shard.loss, shard.correct) = c.cost.totalLoss(outputs: shard.output, labels: shard.labels[..<part.count],
+                                                                       rows: part.count, columns: classes)
+                        network.backward(labels: shard.labels[..<part.count], rows: part.count, meanOver: rows,
+                                         workspace: &shard)
+                    }
+                    for shard in shards { (loss, ok) = (loss + shard.loss, ok + shard.correct) }
+                    guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
+                    Kernels.addShardGradients(&shards)
+                    optimizer.update(&network, with: shards[0])
                 }
                 (lossSum, correct, seen) = (lossSum + loss, correct + ok, seen + rows)
 
@@ -186,6 +215,11 @@ public struct Trainer: Sendable {
         return TrainingResult(network: best, summary: summary, history: history,
                               wasInterrupted: wasInterrupted, stoppedEarly: stoppedEarly)
     }
+
+    /// The fewest rows per shard for which splitting a mini-batch across workers pays. Measured
+    /// on a loaded 2-core machine (784-128-10 ReLU, SGD): batch 64 in two shards of 32 ran at
+    /// 79k samples/s vs 108k unsplit; batch 256 in two of 128 at 154k vs 113k.
+    static let minimumShardRows = 64
 
     private static func seconds(_ duration: Duration) -> Double {
         let (s, attoseconds) = duration.components

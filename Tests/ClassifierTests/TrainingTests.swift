@@ -74,6 +74,42 @@ import Testing
         #expect(first.network != third.network)
     }
 
+    /// Batches of 256 in two shards of 128 rows (at least `Trainer.minimumShardRows`), with a
+    /// last, partial batch of 344 − 256 = 88 rows (one shard of 44, one of 44).
+    static func shardedConfiguration(_ optimizer: Optimizer, threads: Int?) -> TrainingConfiguration {
+        var configuration = TrainingConfiguration()
+        configuration.optimizer = optimizer
+        configuration.maxEpochs = 3
+        configuration.hiddenLayers = [16, 8]
+        configuration.batchSize = 256
+        configuration.validationFraction = 0
+        configuration.threads = threads
+        return configuration
+    }
+
+    @Test("two workers give bit-identical weights run to run", arguments: Optimizer.allCases)
+    func shardedDeterminism(optimizer: Optimizer) throws {
+        let configuration = Self.shardedConfiguration(optimizer, threads: 2)
+        let data = Self.separable(count: 344, seed: 11)
+        let first = try Trainer(configuration: configuration).train(data)
+        let second = try Trainer(configuration: configuration).train(data)
+        #expect(first.network == second.network)
+        #expect(first.summary == second.summary)
+    }
+
+    @Test("two workers (shards summed) train the same weights as one, up to rounding", arguments: Optimizer.allCases)
+    func shardedMatchesUnsharded(optimizer: Optimizer) throws {
+        let data = Self.separable(count: 344, seed: 11)
+        let one = try Trainer(configuration: Self.shardedConfiguration(optimizer, threads: nil)).train(data)
+        let two = try Trainer(configuration: Self.shardedConfiguration(optimizer, threads: 2)).train(data)
+        for (a, b) in zip(one.network.layers, two.network.layers) {
+            for (x, y) in zip(a.weights.elements + a.biases, b.weights.elements + b.biases) {
+                #expect(isClose(x, y, absolute: 1e-4, relative: 1e-3), "\(x) vs \(y)")
+            }
+        }
+        #expect(isClose(one.history[0].trainingLoss, two.history[0].trainingLoss, absolute: 1e-6, relative: 1e-5))
+    }
+
     @Test func threadCountChangesAreSeenByBLAS() {
         let before = Kernels.threadCount
         Kernels.setThreadCount(1)
@@ -137,6 +173,7 @@ import Testing
         { c in c.l2 = -0.1 },
         { c in c.validationFraction = 1 },
         { c in c.activation = .softmax },
+        { c in c.threads = 0 },
     ] as [@Sendable (inout TrainingConfiguration) -> Void])
     func invalidConfiguration(change: @Sendable (inout TrainingConfiguration) -> Void) {
         var configuration = TrainingConfiguration()
