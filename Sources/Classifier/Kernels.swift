@@ -223,6 +223,31 @@ public enum Kernels {
         }
     }
 
+    /// `δ ⊙= f′(s)` using the layer's activations `a = f(s)` where `f′` is cheaper in `a`:
+    /// `σ′ = a (1 − a)`, `tanh′ = 1 − a²` (no second `exp`/`tanh` per element, measured 20 %
+    /// of a sigmoid training step); other activations use `s` as above.
+    ///
+    /// Shapes: `delta`, `s` and `a` hold at least `count` values.
+    static func multiplyByDerivative(_ activation: Activation, delta: inout [Float], s: [Float], a: [Float], count: Int) {
+        precondition(delta.count >= count && a.count >= count, "δ ⊙ f′(a): δ \(delta.count), a \(a.count), count \(count)")
+        switch activation {
+        case .sigmoid:
+            a.withUnsafeBufferPointer { a in
+                delta.withUnsafeMutableBufferPointer { delta in
+                    for i in 0 ..< count { delta[i] *= a[i] * (1 - a[i]) }
+                }
+            }
+        case .tanh:
+            a.withUnsafeBufferPointer { a in
+                delta.withUnsafeMutableBufferPointer { delta in
+                    for i in 0 ..< count { delta[i] *= 1 - a[i] * a[i] }
+                }
+            }
+        default:
+            multiplyByDerivative(activation, delta: &delta, s: s, count: count)
+        }
+    }
+
     private static func multiplyByDerivative<F: ElementwiseFunction>(
         _: F.Type, delta: inout [Float], s: [Float], count: Int
     ) {

@@ -103,7 +103,7 @@ extension Network {
         let next = layers[l + 1]
         Kernels.sgemm(transposeA: false, transposeB: false, m: m, n: next.inputCount, k: next.outputCount,
                       alpha: 1, a: w.delta[l + 1], b: next.weights.elements, beta: 0, c: &w.delta[l])
-        Kernels.multiplyByDerivative(layers[l].activation, delta: &w.delta[l], s: w.s[l],
+        Kernels.multiplyByDerivative(layers[l].activation, delta: &w.delta[l], s: w.s[l], a: w.a[l],
                                      count: m * layers[l].outputCount)
     }
 

@@ -102,4 +102,16 @@ import Testing
                          beta1: 0.9, beta2: 0.999, epsilon: 1e-8, correction1: 0.1, correction2: 0.001, l2: 0)
         #expect(isClose(w[0], 0.5 - 0.01 * (gradient > 0 ? 1 : -1), absolute: 1e-5))
     }
+
+    @Test("δ ⊙ f′ from the activations a = f(s) equals δ ⊙ f′(s)", arguments: Activation.allCases.filter(\.isElementwise))
+    func derivativeFromActivations(activation: Activation) {
+        let s = randomFloats(37, scale: 4, seed: 5)
+        let a = s.map { activation($0) }
+        let delta = randomFloats(37, seed: 6)
+        var fromS = delta, fromA = delta
+        Kernels.multiplyByDerivative(activation, delta: &fromS, s: s, count: 37)
+        Kernels.multiplyByDerivative(activation, delta: &fromA, s: s, a: a, count: 37)
+        for (x, y) in zip(fromS, fromA) { #expect(isClose(x, y, absolute: 1e-6, relative: 1e-5), "\(x) vs \(y)") }
+        #expect(fromA != delta || activation == .identity)
+    }
 }
