@@ -114,4 +114,26 @@ import Testing
         for (x, y) in zip(fromS, fromA) { #expect(isClose(x, y, absolute: 1e-6, relative: 1e-5), "\(x) vs \(y)") }
         #expect(fromA != delta || activation == .identity)
     }
+
+    @Test("vector square root is within 2 ulp of the correctly rounded root", arguments: [
+        [Float(0), 1, 2, 4, 0.25, 1e-30, 1.2e-38, 3e38],
+        [Float(1e-8), 1e-16, 7, 1234.5, 0.999_999, 1.000_001, 65_536, 2e-3],
+    ])
+    func vectorSquareRoot(values: [Float]) {
+        let root = Kernels.squareRoot(SIMD8<Float>(values))
+        for (j, x) in values.enumerated() {
+            let exact = Float(Double(x).squareRoot())
+            #expect(abs(root[j] - exact) <= 2 * exact.ulp, "√\(x): \(root[j]) vs \(exact)")
+        }
+    }
+
+    @Test("Adam flushes moments that decay below the normal range to 0", arguments: [1, 8, 11])
+    func adamFlushesSubnormalMoments(count: Int) {
+        var w = [Float](repeating: 0.5, count: count)
+        var m = [Float](repeating: 1.2e-38, count: count), v = [Float](repeating: 1e-39, count: count)
+        Kernels.adamStep(parameters: &w, m: &m, v: &v, gradient: [Float](repeating: 0, count: count), learningRate: 0.01,
+                         beta1: 0.9, beta2: 0.999, epsilon: 1e-8, correction1: 1, correction2: 1, l2: 0)
+        #expect(m == [Float](repeating: 0, count: count) && v == [Float](repeating: 0, count: count))
+        #expect(w == [Float](repeating: 0.5, count: count))
+    }
 }
