@@ -136,4 +136,19 @@ import Testing
         #expect(m == [Float](repeating: 0, count: count) && v == [Float](repeating: 0, count: count))
         #expect(w == [Float](repeating: 0.5, count: count))
     }
+
+    @Test("momentum (SIMD lanes and tail) matches the formula; subnormal velocities flush to 0", arguments: [1, 8, 19])
+    func momentumMatchesFormula(count: Int) {
+        let g = randomFloats(count, seed: 51), w0 = randomFloats(count, seed: 52), v0 = randomFloats(count, scale: 0.1, seed: 53)
+        var (w, v) = (w0, v0)
+        Kernels.momentumStep(parameters: &w, velocity: &v, gradient: g, learningRate: 0.1, momentum: 0.9, l2: 0.05)
+        for i in 0 ..< count {
+            let vi = 0.9 * Double(v0[i]) - 0.1 * (Double(g[i]) + 0.05 * Double(w0[i]))
+            #expect(isClose(Double(v[i]), vi, absolute: 1e-7) && isClose(Double(w[i]), Double(w0[i]) + vi, absolute: 1e-6))
+        }
+        var tinyV = [Float](repeating: -1.2e-38, count: count), same = w0
+        Kernels.momentumStep(parameters: &same, velocity: &tinyV, gradient: [Float](repeating: 0, count: count),
+                             learningRate: 0.1, momentum: 0.9, l2: 0)
+        #expect(tinyV == [Float](repeating: 0, count: count) && same == w0)
+    }
 }
