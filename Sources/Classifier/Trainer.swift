@@ -64,7 +64,9 @@ public struct TrainingResult: Sendable {
 /// converted to `x = value / 255`, forward pass, cost, backpropagation (BP1–BP4), one optimizer
 /// step. Buffers are allocated once; the step allocates nothing. One `SeededGenerator(seed)`
 /// drives initialisation, the split and shuffling, so the same data and seed (and BLAS thread
-/// count) give bit-identical weights.
+/// count and `threads`) give bit-identical weights. With `configuration.threads = n > 1` a
+/// mini-batch is split into `n` row shards that run forward and backward concurrently, their
+/// gradients summed in shard order before one optimizer step.
 public struct Trainer: Sendable {
     /// The settings of every training this trainer runs.
     public var configuration: TrainingConfiguration
@@ -217,8 +219,10 @@ public struct Trainer: Sendable {
     }
 
     /// The fewest rows per shard for which splitting a mini-batch across workers pays. Measured
-    /// on a loaded 2-core machine (784-128-10 ReLU, SGD): batch 64 in two shards of 32 ran at
-    /// 79k samples/s vs 108k unsplit; batch 256 in two of 128 at 154k vs 113k.
+    /// on the shared 2-core machine (784-128-10 ReLU, SGD, samples/s, same session each):
+    /// batch 64 in two shards of 32: 79k vs 108k unsplit (1 BLAS thread); batch 256 in two of
+    /// 128: 154k vs 113k under load, and 230k / 182k vs 275k / 163k for OpenBLAS's own 2 threads
+    /// with the second core free. Under load neither kind of threading beats one thread.
     static let minimumShardRows = 64
 
     private static func seconds(_ duration: Duration) -> Double {

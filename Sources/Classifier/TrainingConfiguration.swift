@@ -27,7 +27,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// product itself, `Kernels.setThreadCount`). With `n > 1`, each mini-batch with at least
     /// 64 rows per worker is split into `n` shards run concurrently with single-threaded BLAS,
     /// their gradients summed in shard order: deterministic for a given `n`, not across counts.
-    /// Measured on a loaded 2-core machine, one worker was faster (see the Trainer), hence the default.
+    /// Measured on this shared 2-core machine, OpenBLAS threading each product (one worker,
+    /// `Kernels.setThreadCount(2)`) was at least as fast whenever the second core was free, and
+    /// everything but one thread lost when it was not; hence the default (see `Trainer`).
     public var threads: Int? = nil
     /// Seed of the one generator behind initialisation, split and shuffling.
     public var seed: UInt64 = 42
