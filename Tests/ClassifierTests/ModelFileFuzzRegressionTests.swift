@@ -28,35 +28,23 @@ import Testing
         try [UInt8](Data(contentsOf: fuzzFolder.appendingPathComponent(folder).appendingPathComponent(file)))
     }
 
-    /// One input the fuzzer found, and the start of the reason the loader must give.
-    struct Finding: Sendable, CustomTestStringConvertible {
-        /// File name in `fuzz/regressions/model/`.
-        var file: String
-        /// The reason must start with this.
-        var reasonPrefix: String
-        var testDescription: String { file }
-    }
-
-    static let findings: [Finding] = []
-
-    @Test(arguments: findings)
-    func fuzzFindingGivesACleanError(_ finding: Finding) throws {
-        let bytes = try Self.bytes("regressions/model", finding.file)
-        do {
-            _ = try ImageClassifier(modelFileBytes: bytes, name: finding.file)
-            Issue.record("\(finding.file) loaded, expected an error starting '\(finding.reasonPrefix)'")
-        } catch {
-            guard case let .invalidModelFile(file, reason) = error else {
-                Issue.record("unexpected error \(error)")
-                return
+    /// Every input the model-file fuzzer ever crashed or hung on (none so far: its runs on
+    /// 2026-11-29 found nothing) must be refused with `invalidModelFile` naming the file. A new
+    /// finding is added by dropping it into `fuzz/regressions/model/`.
+    @Test func everyRegressionInputGivesACleanError() throws {
+        for file in Self.smallFiles(in: "regressions/model") {
+            let bytes = try Self.bytes("regressions/model", file)
+            do {
+                _ = try ImageClassifier(modelFileBytes: bytes, name: file)
+                Issue.record("\(file) loaded, expected invalidModelFile")
+            } catch {
+                guard case let .invalidModelFile(name, _) = error else {
+                    Issue.record("unexpected error \(error)")
+                    continue
+                }
+                #expect(name == file)
             }
-            #expect(file == finding.file)
-            #expect(reason.hasPrefix(finding.reasonPrefix), "reason: \(reason)")
         }
-    }
-
-    @Test func everyRegressionFileIsInTheTable() {
-        #expect(Self.smallFiles(in: "regressions/model") == Self.findings.map(\.file).sorted())
     }
 
     @Test func seedCorpusHoldsAValidModelAndCorruptVariants() throws {
