@@ -10,6 +10,13 @@ enum Console {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 
+    /// One JSON object built from dictionaries and arrays, on one line of stdout (keys sorted).
+    static func jsonObject(_ object: Any) {
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
+            ?? Data("{}".utf8)
+        FileHandle.standardOutput.write(data + Data("\n".utf8))
+    }
+
     /// Writes one line to stderr.
     static func err(_ line: String = "") {
         FileHandle.standardError.write(Data((line + "\n").utf8))

@@ -24,11 +24,24 @@ struct Inspect: ParsableCommand {
         let network = classifier.network
         let f = classifier.inputFormat
         if json {
-            Console.json(InspectionJSON(
-                model: modelOptions.modelURL.path, classes: classifier.classes,
-                input: .init(width: f.width, height: f.height, color: f.color.rawValue, background: f.background.description),
-                layers: network.layers.map { .init(inputs: $0.inputCount, outputs: $0.outputCount, activation: $0.activation.rawValue, parameters: $0.parameterCount) },
-                parameters: network.parameterCount, cost: network.cost.rawValue, training: classifier.summary.map(TrainingJSON.init)))
+            // The training summary is printed as stored in the file (snake_case keys), so
+            // `inspect --json` shows exactly what the model file holds.
+            let stored = classifier.modelFile().metadata["training"]
+            let training = stored.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
+            let object: [String: Any] = [
+                "model": modelOptions.modelURL.path,
+                "classes": classifier.classes,
+                "input": ["width": f.width, "height": f.height, "color": f.color.rawValue,
+                          "background": f.background.description],
+                "layers": network.layers.map {
+                    ["inputs": $0.inputCount, "outputs": $0.outputCount,
+                     "activation": $0.activation.rawValue, "parameters": $0.parameterCount] as [String: Any]
+                },
+                "parameters": network.parameterCount,
+                "cost": network.cost.rawValue,
+                "training": training ?? NSNull(),
+            ]
+            Console.jsonObject(object)
             return
         }
         Console.out("Model: \(Format.path(modelOptions.modelURL))")
@@ -49,41 +62,5 @@ struct Inspect: ParsableCommand {
                 Console.out("Settings: " + s.hyperparameters.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: ", "))
             }
         }
-    }
-}
-
-/// The `inspect --json` output.
-struct InspectionJSON: Encodable {
-    struct Input: Encodable { var width: Int; var height: Int; var color: String; var background: String }
-    struct Layer: Encodable { var inputs: Int; var outputs: Int; var activation: String; var parameters: Int }
-    var model: String
-    var classes: [String]
-    var input: Input
-    var layers: [Layer]
-    var parameters: Int
-    var cost: String
-    var training: TrainingJSON?
-}
-
-/// A training summary in snake_case JSON.
-struct TrainingJSON: Encodable {
-    var epochs: Int
-    var best_epoch: Int
-    var train_accuracy: Double
-    var validation_accuracy: Double?
-    var training_examples: Int
-    var validation_examples: Int
-    var seed: UInt64
-    var hyperparameters: [String: String]
-
-    init(_ s: TrainingSummary) {
-        epochs = s.epochs
-        best_epoch = s.bestEpoch
-        train_accuracy = s.trainingAccuracy
-        validation_accuracy = s.validationAccuracy
-        training_examples = s.trainingExamples
-        validation_examples = s.validationExamples
-        seed = s.seed
-        hyperparameters = s.hyperparameters
     }
 }
