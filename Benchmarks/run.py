@@ -66,6 +66,28 @@ def wall(cmd, repeats, env=None):
     return statistics.median(times), out
 
 
+def interleaved(commands, rounds, key):
+    """Runs each command (`--repeats 1`) once per round, in turn, and keeps the median of `key`:
+    a burst of load from another job then hits every side instead of one side's whole run."""
+    results = {name: [] for name in commands}
+    for _ in range(rounds):
+        for name, cmd in commands.items():
+            out = last_json(run(cmd))
+            if key not in out:  # a reference that skipped itself (not installed)
+                results.pop(name, None)
+                continue
+            if name in results:
+                results[name].append(out)
+    medians = {}
+    for name, outs in results.items():
+        if outs:
+            best = dict(outs[-1])
+            best[key] = statistics.median(o[key] for o in outs)
+            best["rounds"] = [o[key] for o in outs]
+            medians[name] = best
+    return medians
+
+
 def machine():
     cpu = "unknown"
     try:
@@ -162,14 +184,15 @@ def main():
     have_jax = subprocess.run([sys.executable, "-c", "import jax"], capture_output=True).returncode == 0
     for activation, batch in (("relu", 64), ("sigmoid", 64), ("relu", 256)):
         common = ["--activation", activation, "--batch-size", str(batch), "--examples", str(sizes["examples"]),
-                  "--epochs", "1", "--repeats", R, "--threads", T]
-        ours = last_json(run([bench, "train"] + common))
-        refs = {"numpy": last_json(run([sys.executable, os.path.join(REF, "numpy_mlp.py")] + common))}
+                  "--epochs", "1", "--repeats", "1", "--threads", T]
+        commands = {"classify": [bench, "train"] + common,
+                    "numpy": [sys.executable, os.path.join(REF, "numpy_mlp.py")] + common}
         if have_torch:
-            refs["pytorch"] = last_json(run([sys.executable, os.path.join(REF, "torch_mlp.py")] + common))
+            commands["pytorch"] = [sys.executable, os.path.join(REF, "torch_mlp.py")] + common
         if have_jax:
-            refs["jax"] = last_json(run([sys.executable, os.path.join(REF, "jax_mlp.py")] + common))
-        refs = {k: v for k, v in refs.items() if "samples_per_second" in v}
+            commands["jax"] = [sys.executable, os.path.join(REF, "jax_mlp.py")] + common
+        refs = interleaved(commands, a.repeats, "samples_per_second")
+        ours = refs.pop("classify")
         raw[f"train_{activation}_{batch}"] = {"classify": ours, **refs}
         s = ours["samples_per_second"]
         label = f"{activation} batch {batch}"
@@ -257,10 +280,11 @@ def main():
     log("4. loading…")
     for name, folder, size, color in (("28×28 grey", sets["train"], 28, "gray"),
                                       ("256×256 RGB → 32×32", sets["rgb"], 32, "rgb")):
-        ours = last_json(run([bench, "load", folder, "--size", f"{size}x{size}", "--color", color,
-                              "--threads", T, "--repeats", R]))
-        ref = last_json(run([sys.executable, os.path.join(REF, "pillow_load.py"), folder, "--size", str(size),
-                             "--color", color, "--repeats", R]))
+        ours, ref = (interleaved({
+            "classify": [bench, "load", folder, "--size", f"{size}x{size}", "--color", color, "--threads", T, "--repeats", "1"],
+            "pillow": [sys.executable, os.path.join(REF, "pillow_load.py"), folder, "--size", str(size), "--color", color,
+                       "--repeats", "1"],
+        }, a.repeats, "images_per_second")[k] for k in ("classify", "pillow"))
         raw[f"load_{color}"] = {"classify": ours, "pillow": ref}
         r = ours["images_per_second"] / ref["images_per_second"]
         table.add("4 load", f"{name} ({ours['images']} files)", ours["images_per_second"], "images/s",
