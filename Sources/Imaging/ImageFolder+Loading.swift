@@ -137,11 +137,12 @@ extension ImageFolder {
             do { names = try listing(folder) } catch {
                 throw .invalidFolder(path: folder.path, reason: error.reasonText)
             }
+            let folderPath = folder.path
             for name in names {
-                let child = folder.appendingPathComponent(name)
-                switch FileKind.of(child.path) {
-                case .file where hasPNGExtension(name): found.append(child)
-                case .directory: try walk(child)
+                let path = folderPath.hasSuffix("/") ? folderPath + name : folderPath + "/" + name
+                switch FileKind.of(path) {
+                case .file where hasPNGExtension(name): found.append(folder.appendingPathComponent(name, isDirectory: false))
+                case .directory: try walk(folder.appendingPathComponent(name, isDirectory: true))
                 default: continue
                 }
             }

@@ -72,26 +72,29 @@ public struct ImageFolder: Sendable {
                 continue
             }
             var found = 0
+            let folderPath = folder.path
             for file in files {
-                let url = folder.appendingPathComponent(file)
-                switch FileKind.of(url.path) {
+                // Work on the path string and build a URL only for images, with the directory
+                // hint given: `appendingPathComponent(_:)` without it stats the file again.
+                let path = folderPath.hasSuffix("/") ? folderPath + file : folderPath + "/" + file
+                switch FileKind.of(path) {
                 case .file:
                     if ImageFolder.hasPNGExtension(file) {
-                        entries.append(Entry(url: url, classIndex: classIndex))
+                        entries.append(Entry(url: folder.appendingPathComponent(file, isDirectory: false), classIndex: classIndex))
                         found += 1
                     } else {
-                        skipped.append(Skipped(path: url.path, reason: "not a PNG file (only .png files are read)"))
+                        skipped.append(Skipped(path: path, reason: "not a PNG file (only .png files are read)"))
                     }
                 case .directory:
-                    skipped.append(Skipped(path: url.path, reason: "a folder inside a class folder (class folders are read flat, not recursively)"))
+                    skipped.append(Skipped(path: path, reason: "a folder inside a class folder (class folders are read flat, not recursively)"))
                 case .symlinkLoop:
-                    skipped.append(Skipped(path: url.path, reason: "symbolic link loop"))
+                    skipped.append(Skipped(path: path, reason: "symbolic link loop"))
                 case .brokenSymlink:
-                    skipped.append(Skipped(path: url.path, reason: "broken symbolic link"))
+                    skipped.append(Skipped(path: path, reason: "broken symbolic link"))
                 case let .unreadable(reason):
-                    skipped.append(Skipped(path: url.path, reason: "unreadable: \(reason)"))
+                    skipped.append(Skipped(path: path, reason: "unreadable: \(reason)"))
                 case .missing, .other:
-                    skipped.append(Skipped(path: url.path, reason: "not a regular file"))
+                    skipped.append(Skipped(path: path, reason: "not a regular file"))
                 }
             }
             if found == 0 { skipped.append(Skipped(path: folder.path, reason: "empty class folder: no PNG images")) }
