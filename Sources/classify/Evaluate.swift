@@ -51,15 +51,8 @@ struct Evaluate: ParsableCommand {
         }
 
         let probabilities = classifier.probabilities(for: loaded.dataset)
-        let k = probabilities.columns
-        var predicted: [Int] = []
-        var confidence: [Float] = []
-        for row in 0 ..< probabilities.rows {
-            let p = probabilities.elements[row * k ..< (row + 1) * k]
-            let best = p.indices.max { p[$0] < p[$1] || (p[$0] == p[$1] && $0 > $1) } ?? row * k
-            predicted.append(best - row * k)
-            confidence.append(p[best])
-        }
+        let predicted = ClassificationMetrics.predictedClasses(from: probabilities)
+        let confidence = predicted.enumerated().map { probabilities[$0.offset, $0.element] }
         let labels = loaded.dataset.labels
         let metrics = ClassificationMetrics(actual: labels, predicted: predicted, classCount: classifier.classes.count)
         let mistakes = labels.indices.filter { labels[$0] != predicted[$0] }
