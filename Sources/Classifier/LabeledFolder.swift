@@ -90,17 +90,15 @@ public struct LabeledFolder: Sendable {
             skipped.append(.init(path: root.appendingPathComponent(name).path,
                                  reason: "the model has no class '\(name)' (it knows \(classes.joined(separator: ", ")))"))
         }
-        var inputs: [UInt8] = []
-        inputs.reserveCapacity(samples.inputs.count)
-        var labels: [Int] = []
-        var files: [URL] = []
         let d = samples.inputCount
-        for (row, label) in samples.labels.enumerated() {
-            guard let mapped = modelIndex[label] else { continue }
-            inputs.append(contentsOf: samples.inputs[row * d ..< (row + 1) * d])
-            labels.append(mapped)
-            files.append(samples.files[row])
+        let kept: [(row: Int, label: Int)] = samples.labels.enumerated().compactMap { row, label in
+            modelIndex[label].map { (row, $0) }
         }
+        let labels = kept.map(\.label)
+        let files = kept.map { samples.files[$0.row] }
+        // The usual case keeps every row: share the loaded bytes instead of copying them.
+        let inputs = kept.count == samples.count ? samples.inputs
+            : kept.flatMap { samples.inputs[$0.row * d ..< ($0.row + 1) * d] }
         guard !labels.isEmpty else {
             throw ClassifierError.unusableData(
                 reason: "'\(root.path)' has no PNG images in class folders named like the model's classes (\(classes.joined(separator: ", ")))")

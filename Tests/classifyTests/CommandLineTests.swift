@@ -150,6 +150,25 @@ import Testing
         #expect(skipped.contains { ($0["file"] as? String)?.hasSuffix("broken.png") == true })
     }
 
+    @Test func evaluateSkipsClassFoldersTheModelDoesNotKnow() throws {
+        let tmp = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let train = try CommandRunner.copySampleData("digits/train", into: tmp)
+        let test = try CommandRunner.copySampleData("digits/test", into: tmp)
+        let trained = try CommandRunner.run(["train", train.path] + Self.quickTraining, in: tmp)
+        #expect(trained.status == 0, "stderr: \(trained.stderr)")
+        let extra = test.appendingPathComponent("letters")
+        try FileManager.default.createDirectory(at: extra, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: test.appendingPathComponent("0/0078.png"), to: extra.appendingPathComponent("a.png"))
+
+        let result = try CommandRunner.run(["evaluate", test.path, "--json"], in: tmp)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stderr.contains("letters") && result.stderr.contains("no class"))
+        let evaluation = try CommandRunner.jsonObject(result.stdout)
+        #expect(evaluation["count"] as? Int == 360, "the 360 digit images, not the letter")
+        #expect(evaluation["classes"] as? [String] == (0 ... 9).map(String.init))
+    }
+
     @Test func previewWritesWhatTheNetworkSees() throws {
         let tmp = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: tmp) }
