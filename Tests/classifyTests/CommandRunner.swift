@@ -58,6 +58,31 @@ struct CommandRunner {
                        killedBySignal: process.terminationReason == .uncaughtSignal)
     }
 
+    /// Runs `classify arguments…` (give absolute paths: the working folder is inherited) with
+    /// stdout discarded and stderr kept in a file in `folder`, and returns
+    /// the exit status, stderr, and the peak resident memory of that one child (`wait4`'s
+    /// rusage: unlike `RUSAGE_CHILDREN`, not mixed with other tests' children).
+    static func runMeasuringPeakMemory(_ arguments: [String], in folder: URL) throws -> (status: Int32, stderr: String, peakBytes: Int) {
+        let errURL = folder.appendingPathComponent("stderr-\(UUID().uuidString).txt")
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 2, errURL.path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        let argv = ([executable.path] + arguments).map { strdup($0) } + [nil]
+        defer { argv.forEach { free($0) } }
+        var pid = pid_t()
+        let spawned = posix_spawn(&pid, executable.path, &actions, nil, argv, environ)
+        try #require(spawned == 0, "posix_spawn failed: \(spawned)")
+        var status: Int32 = 0
+        var usage = rusage()
+        while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
+        let stderr = (try? String(contentsOf: errURL, encoding: .utf8)) ?? ""
+        // Exited normally: WIFEXITED, WEXITSTATUS by hand (the macros are not imported).
+        let exitStatus = (status & 0x7f) == 0 ? (status >> 8) & 0xff : -1
+        return (exitStatus, stderr, usage.ru_maxrss * 1024)
+    }
+
     /// A fresh temporary folder, removed by the caller with `cleanUp`.
     static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory
