@@ -150,6 +150,19 @@ import Testing
         #expect(skipped.contains { ($0["file"] as? String)?.hasSuffix("broken.png") == true })
     }
 
+    @Test func theSameDataAndSeedWriteByteIdenticalModelFiles() throws {
+        let tmp = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let train = try CommandRunner.copySampleData("digits/train", into: tmp)
+        for (model, seed) in [("a.safetensors", "7"), ("b.safetensors", "7"), ("c.safetensors", "8")] {
+            let result = try CommandRunner.run(["train", train.path, "--model", model, "--epochs", "3", "--hidden", "32", "--seed", seed], in: tmp)
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+        }
+        let files = try ["a", "b", "c"].map { try Data(contentsOf: tmp.appendingPathComponent("\($0).safetensors")) }
+        #expect(files[0] == files[1], "same data and seed: byte-identical model files")
+        #expect(files[0] != files[2], "another seed: another model")
+    }
+
     @Test func evaluateSkipsClassFoldersTheModelDoesNotKnow() throws {
         let tmp = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: tmp) }
