@@ -86,7 +86,7 @@ struct ModelFileReader {
         guard let backgroundText = input["background"] as? String else {
             throw invalid("the 'input' metadata has no 'background' entry")
         }
-        guard let background = Self.backgroundColor(hex: backgroundText) else {
+        guard let background = BackgroundColor(hex: backgroundText) else {
             throw invalid("the 'input' metadata has background '\(backgroundText)', not a colour of the form #rrggbb")
         }
         if let normalization = input["normalization"] {
@@ -130,20 +130,6 @@ struct ModelFileReader {
         } catch {
             throw invalid("the 'training' metadata is not a valid training summary (expected a JSON object with epochs, best_epoch, training_accuracy, training_examples, validation_examples, seed and hyperparameters)")
         }
-    }
-
-    /// Parses `#rrggbb` (case-insensitive) into components `k / 255`.
-    static func backgroundColor(hex: String) -> BackgroundColor? {
-        let digits = Array(hex.utf8)
-        guard digits.count == 7, digits[0] == UInt8(ascii: "#") else { return nil }
-        var components: [Float] = []
-        for start in stride(from: 1, to: 7, by: 2) {
-            guard let byte = UInt8(String(decoding: digits[start..<start + 2], as: UTF8.self), radix: 16) else {
-                return nil
-            }
-            components.append(Float(byte) / 255)
-        }
-        return BackgroundColor(red: components[0], green: components[1], blue: components[2])
     }
 }
 

@@ -24,6 +24,21 @@ public struct BackgroundColor: Sendable, Codable, Equatable, CustomStringConvert
     /// Black.
     public static let black = BackgroundColor(red: 0, green: 0, blue: 0)
 
+    /// Parses `#rrggbb` (hex digits in either case) into components `k / 255`; nil for anything
+    /// else. The inverse of `description` for colours whose components are multiples of 1/255.
+    public init?(hex: String) {
+        let digits = Array(hex.utf8)
+        guard digits.count == 7, digits[0] == UInt8(ascii: "#") else { return nil }
+        var components: [Float] = []
+        for start in stride(from: 1, to: 7, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[start ..< start + 2], as: UTF8.self), radix: 16) else {
+                return nil
+            }
+            components.append(Float(byte) / 255)
+        }
+        self.init(red: components[0], green: components[1], blue: components[2])
+    }
+
     /// `#rrggbb`.
     public var description: String {
         func hex(_ v: Float) -> String {

@@ -36,12 +36,8 @@ extension BackgroundColor: ExpressibleByArgument {
         case "black": self = .black
         case "gray", "grey": self = BackgroundColor(red: 0.5, green: 0.5, blue: 0.5)
         default:
-            var hex = Substring(argument)
-            if hex.hasPrefix("#") { hex = hex.dropFirst() }
-            guard hex.count == 6, let value = UInt32(hex, radix: 16) else { return nil }
-            self = BackgroundColor(red: Float((value >> 16) & 0xFF) / 255,
-                                   green: Float((value >> 8) & 0xFF) / 255,
-                                   blue: Float(value & 0xFF) / 255)
+            guard let color = BackgroundColor(hex: argument.hasPrefix("#") ? argument : "#" + argument) else { return nil }
+            self = color
         }
     }
 }

@@ -356,9 +356,9 @@ struct Corruption: Sendable, CustomTestStringConvertible {
     }
 
     @Test func backgroundColourParsesOnlyHashRRGGBB() {
-        #expect(ModelFileReader.backgroundColor(hex: "#FF0080") == BackgroundColor(red: 1, green: 0, blue: 128 / 255))
+        #expect(BackgroundColor(hex: "#FF0080") == BackgroundColor(red: 1, green: 0, blue: 128 / 255))
         for bad in ["", "#fff", "ff0080", "#gg0000", "#ff00800"] {
-            #expect(ModelFileReader.backgroundColor(hex: bad) == nil, "\(bad)")
+            #expect(BackgroundColor(hex: bad) == nil, "\(bad)")
         }
     }
 }
