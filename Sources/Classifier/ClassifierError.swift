@@ -11,6 +11,8 @@ public enum ClassifierError: Error, Sendable, Equatable, CustomStringConvertible
     case invalidConfiguration(reason: String)
     /// The data cannot train or evaluate a classifier (e.g. fewer than two classes).
     case unusableData(reason: String)
+    /// A model cannot continue training on this data or with these settings; `reason` says what differs.
+    case cannotContinue(model: String, reason: String)
 
     public var description: String {
         switch self {
@@ -24,6 +26,8 @@ public enum ClassifierError: Error, Sendable, Equatable, CustomStringConvertible
             return "Invalid training setting: \(reason)."
         case let .unusableData(reason):
             return "Cannot use this data: \(reason)."
+        case let .cannotContinue(model, reason):
+            return "Cannot continue training '\(model)': \(reason); the model was not changed."
         }
     }
 }
