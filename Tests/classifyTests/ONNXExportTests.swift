@@ -114,6 +114,42 @@ import Testing
         }
     }
 
+    /// The README's Python example (the first `python` block of "Exporting to ONNX").
+    static func readmeExample() throws -> String {
+        let readme = try String(contentsOf: CommandRunner.repositoryRoot.appendingPathComponent("README.md"), encoding: .utf8)
+        let section = try #require(readme.components(separatedBy: "## Exporting to ONNX").dropFirst().first)
+        let block = try #require(section.components(separatedBy: "```python\n").dropFirst().first)
+        return try #require(block.components(separatedBy: "```").first)
+    }
+
+    @Test func theReadmesPythonExampleAgreesWithPredict() throws {
+        guard PythonRuntime.isAvailable(["onnxruntime", "numpy", "PIL"], for: "README's onnxruntime example") else { return }
+        let tmp = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let script = tmp.appendingPathComponent("classify_png.py")
+        try Self.readmeExample().write(to: script, atomically: true, encoding: .utf8)
+        for (data, activation) in [("digits", Activation.tanh), ("fruit", .relu)] {
+            let model = tmp.appendingPathComponent("\(data).safetensors"), onnx = tmp.appendingPathComponent("\(data).onnx")
+            let classifier = try Self.trainModel(data, activation: activation, cost: .crossEntropy, hidden: [16], to: model)
+            try classifier.writeONNXModel(to: onnx)
+            let images = try Self.sampleImages(data, perClass: 1)
+            let predicted = try Self.predictedProbabilities(model: model, files: images, classes: classifier.classes, in: tmp)
+            for (image, probabilities) in zip(images, predicted) {
+                let outcome = try PythonRuntime.run([script.path, onnx.path, image.path])
+                try #require(outcome.status == 0, "the README example failed on \(image.lastPathComponent):\n\(outcome.stderr)")
+                // "label {'class': 0.1234, ...}"
+                let label = String(outcome.stdout.prefix { $0 != " " })
+                let best = try #require(probabilities.indices.max { probabilities[$0] < probabilities[$1] })
+                #expect(label == classifier.classes[best], "README example: \(outcome.stdout), predict: \(probabilities)")
+                for (name, p) in zip(classifier.classes, probabilities) {
+                    let printed = try #require(outcome.stdout.firstRange(of: "'\(name)': ").map { range in
+                        Double(outcome.stdout[range.upperBound...].prefix { "0123456789.e-".contains($0) }) })
+                    #expect(abs((printed ?? -1) - p) <= 5.1e-5, "\(name): README example \(outcome.stdout), predict \(p)")
+                }
+            }
+        }
+    }
+
     @Test func exportIsDeterministicAndLeavesTheModelUntouched() throws {
         let tmp = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: tmp) }
