@@ -31,7 +31,7 @@ struct Train: ParsableCommand {
         Example:
           classify train sample-data/fruit/train --model fruit.safetensors
           classify train digits/ --hidden 256,64 --epochs 30 --size 16x16 --color gray
-          classify train more-fruit/ --from fruit.safetensors --model fruit2.safetensors --epochs 10
+          classify train more-fruit/ --from fruit.safetensors --epochs 10
         """
     )
 
@@ -49,7 +49,8 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("The hidden neurons' activation: relu, sigmoid, tanh or arctan (default: relu).", valueName: "name"))
     var activation: Activation?
 
-    @Option(help: ArgumentHelp("The cost: cross-entropy (softmax outputs) or quadratic (sigmoid outputs) (default: cross-entropy).", valueName: "name"))
+    @Option(help: ArgumentHelp("The cost: cross-entropy (softmax outputs, the default) or quadratic (sigmoid outputs).",
+                               valueName: "name"))
     var cost: Cost?
 
     @Option(help: ArgumentHelp("The optimizer: adam, sgd (plain gradient descent) or momentum.", valueName: "name"))
@@ -73,7 +74,8 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("validation-split"), help: ArgumentHelp("The fraction of each class held out for validation, 0 to 0.9 (0 trains on everything and keeps the last epoch).", valueName: "fraction"))
     var validationSplit: Double = TrainingConfiguration().validationFraction
 
-    @Option(help: ArgumentHelp("The random seed: the same data and seed give the same model file (default: 42, or the --from model's).", valueName: "n"))
+    @Option(help: ArgumentHelp("The random seed: the same data and seed give the same model file (default: 42, or the --from model's).",
+                               valueName: "n"))
     var seed: UInt64?
 
     @Option(help: ArgumentHelp("The network's input size, e.g. 28x28 (default: the images' most common size, shrunk to at most 4,096 pixels).", valueName: "WxH"))
@@ -82,7 +84,8 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("The network's colour: gray or rgb (default: gray if every image is grey).", valueName: "mode"))
     var color: ColorMode?
 
-    @Option(help: ArgumentHelp("The colour transparent pixels are composited onto: white, black, gray or #rrggbb (default: white).", valueName: "color"))
+    @Option(help: ArgumentHelp("The colour transparent pixels are composited onto: white (the default), black, gray or #rrggbb.",
+                               valueName: "color"))
     var background: BackgroundColor?
 
     @Option(help: ArgumentHelp("Worker threads for decoding and matrix products (default: all cores).", valueName: "n"))

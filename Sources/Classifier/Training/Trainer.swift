@@ -107,7 +107,9 @@ public struct Trainer: Sendable {
         if let start {
             guard start.network.sizes == network.sizes, start.network.cost == c.cost,
                   zip(start.network.layers, network.layers).allSatisfy({ $0.activation == $1.activation }) else {
-                throw .invalidConfiguration(reason: "the network to continue from (\(start.network.sizes.map(String.init).joined(separator: "-"))) does not match the configuration and data (\(network.sizes.map(String.init).joined(separator: "-")), \(c.activation.rawValue), \(c.cost.rawValue))")
+                let (from, to) = (start.network.sizes.map(String.init), network.sizes.map(String.init))
+                throw .invalidConfiguration(reason: "the network to continue from (\(from.joined(separator: "-"))) does not match "
+                    + "the configuration and data (\(to.joined(separator: "-")), \(c.activation.rawValue), \(c.cost.rawValue))")
             }
             network = start.network
         }
