@@ -8,11 +8,16 @@ import Testing
 @Suite struct ONNXExportTests {
     static let tolerance = 1e-5
 
+    /// The sample training sets, decoded once for all tests of the suite.
+    static let trainingFolders: [String: LabeledFolder] = ["digits", "fruit"].reduce(into: [:]) { folders, name in
+        let root = CommandRunner.repositoryRoot.appendingPathComponent("sample-data/\(name)/train")
+        folders[name] = try? LabeledFolder(trainingFolder: root, threads: 2)
+    }
+
     /// A few trained epochs on `sample-data/<name>/train`, written to `model` (trained through the
     /// library: the CLI's training is tested elsewhere, here only the weights matter).
     static func trainModel(_ name: String, activation: Activation, cost: Cost, hidden: [Int], to model: URL) throws -> ImageClassifier {
-        let root = CommandRunner.repositoryRoot.appendingPathComponent("sample-data/\(name)/train")
-        let loaded = try LabeledFolder(trainingFolder: root, threads: 1)
+        let loaded = try #require(trainingFolders[name], "sample-data/\(name)/train could not be loaded")
         var configuration = TrainingConfiguration()
         configuration.hiddenLayers = hidden
         configuration.activation = activation
