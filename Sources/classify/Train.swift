@@ -83,35 +83,60 @@ struct Train: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if hiddenSizes == nil {
-            throw ValidationError("Please give --hidden as comma-separated positive sizes, like 128 or 128,64.")
-        }
+        guard hiddenSizes != nil else { throw ValidationError(Self.advice[.hiddenLayers] ?? "") }
+        // The library also trains identity layers (for tests); the command line offers the four in --help.
         if ![.relu, .sigmoid, .tanh, .arctan].contains(activation) {
-            throw ValidationError("Please choose --activation relu, sigmoid, tanh or arctan.")
+            throw ValidationError(Self.advice[.activation] ?? "")
         }
-        if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
-            throw ValidationError("Please give a positive --learning-rate, like 0.001.")
-        }
-        if batchSize < 1 { throw ValidationError("Please give a --batch-size of at least 1.") }
-        if epochs < 1 { throw ValidationError("Please give --epochs of at least 1.") }
-        if patience < 1 { throw ValidationError("Please give a --patience of at least 1 epoch.") }
-        if !(l2 >= 0 && l2.isFinite) { throw ValidationError("Please give an --l2 of 0 or more.") }
-        if !(validationSplit >= 0 && validationSplit <= 0.9) {
-            throw ValidationError("Please give a --validation-split between 0 and 0.9, like 0.1.")
+        do throws(ClassifierError) {
+            try trainingConfiguration.validate()
+        } catch {
+            guard case let .invalidConfiguration(setting, reason) = error else { throw error }
+            throw ValidationError(Self.advice[setting] ?? "Please check the training settings: \(reason).")
         }
         if let threads, threads < 1 || threads > 256 {
             throw ValidationError("Please give --threads between 1 and 256.")
         }
     }
 
-    /// `--hidden` parsed, or nil when malformed.
+    /// What to do about each setting `TrainingConfiguration.validate()` refuses, in terms of this command's options.
+    static let advice: [TrainingConfiguration.Setting: String] = [
+        .hiddenLayers: "Please give --hidden as comma-separated positive sizes, like 128 or 128,64.",
+        .activation: "Please choose --activation relu, sigmoid, tanh or arctan.",
+        .learningRate: "Please give a positive --learning-rate, like 0.001.",
+        .batchSize: "Please give a --batch-size of at least 1.",
+        .maxEpochs: "Please give --epochs of at least 1.",
+        .patience: "Please give a --patience of at least 1 epoch.",
+        .l2: "Please give an --l2 of 0 or more.",
+        .validationFraction: "Please give a --validation-split between 0 and \(TrainingConfiguration.maximumValidationFraction), like 0.1.",
+        .threads: "Please give --threads between 1 and 256.",
+    ]
+
+    /// `--hidden` parsed into integers (their bounds are the library's), or nil when malformed.
     var hiddenSizes: [Int]? {
         guard let hidden else { return TrainingConfiguration().hiddenLayers }
         if hidden.trimmingCharacters(in: .whitespaces).isEmpty { return [] }
         let sizes = hidden.split(separator: ",", omittingEmptySubsequences: false)
             .map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard sizes.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0) <= 65536 }) else { return nil }
+        guard sizes.allSatisfy({ $0 != nil }) else { return nil }
         return sizes.compactMap { $0 }
+    }
+
+    /// The flags as a training configuration.
+    var trainingConfiguration: TrainingConfiguration {
+        var configuration = TrainingConfiguration()
+        configuration.hiddenLayers = hiddenSizes ?? configuration.hiddenLayers
+        configuration.activation = activation
+        configuration.cost = cost
+        configuration.optimizer = optimizer
+        configuration.learningRate = learningRate
+        configuration.batchSize = batchSize
+        configuration.maxEpochs = epochs
+        configuration.patience = patience
+        configuration.l2 = l2
+        configuration.validationFraction = validationSplit
+        configuration.seed = seed
+        return configuration
     }
 
     func run() throws {
@@ -129,19 +154,7 @@ struct Train: ParsableCommand {
         reportData(loaded, root: root, seconds: loadSeconds)
 
         // 2. Training.
-        var configuration = TrainingConfiguration()
-        configuration.hiddenLayers = hiddenSizes ?? configuration.hiddenLayers
-        configuration.activation = activation
-        configuration.cost = cost
-        configuration.optimizer = optimizer
-        configuration.learningRate = learningRate
-        configuration.batchSize = batchSize
-        configuration.maxEpochs = epochs
-        configuration.patience = patience
-        configuration.l2 = l2
-        configuration.validationFraction = validationSplit
-        configuration.seed = seed
-        try configuration.validate()
+        let configuration = trainingConfiguration
         let sizes = [loaded.dataset.inputCount] + configuration.hiddenLayers + [loaded.classes.count]
         Console.err("Network: \(sizes.map(String.init).joined(separator: "-")), \(configuration.hiddenLayers.isEmpty ? "no hidden layer" : "\(activation.rawValue) hidden units"), \(cost.outputActivation.rawValue) outputs with \(cost.rawValue) cost, \(optimizer.rawValue) optimizer.")
 
