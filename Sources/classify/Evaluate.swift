@@ -50,12 +50,9 @@ struct Evaluate: ParsableCommand {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
         }
 
-        let probabilities = classifier.probabilities(for: loaded.dataset)
-        let predicted = ClassificationMetrics.predictedClasses(from: probabilities)
-        let confidence = predicted.enumerated().map { probabilities[$0.offset, $0.element] }
-        let labels = loaded.dataset.labels
-        let metrics = ClassificationMetrics(actual: labels, predicted: predicted, classCount: classifier.classes.count)
-        let mistakes = labels.indices.filter { labels[$0] != predicted[$0] }
+        let evaluation = classifier.evaluation(on: loaded.dataset)
+        let (labels, predicted, confidence) = (evaluation.labels, evaluation.predicted, evaluation.confidence)
+        let metrics = evaluation.metrics, mistakes = evaluation.mistakes
         let classes = classifier.classes
 
         if json {
