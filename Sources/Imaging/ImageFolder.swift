@@ -104,13 +104,6 @@ public struct ImageFolder: Sendable {
         self.skipped = skipped
     }
 
-    /// Images per class, indexed like `classes`.
-    public var imagesPerClass: [Int] {
-        var counts = [Int](repeating: 0, count: classes.count)
-        for entry in entries { counts[entry.classIndex] += 1 }
-        return counts
-    }
-
     /// True for names ending in `.png` in any letter case.
     static func hasPNGExtension(_ name: String) -> Bool {
         name.count > 4 && name.suffix(4).lowercased() == ".png"
