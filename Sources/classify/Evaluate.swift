@@ -44,7 +44,7 @@ struct Evaluate: ParsableCommand {
         let threads = threadCount(self.threads)
         Kernels.setThreadCount(threads)
         let root = fileURL(directory)
-        let loaded = try LabeledFolder(evaluationFolder: root, classes: classifier.classes,
+        let loaded = try ImageDataset(evaluationFolder: root, classes: classifier.classes,
                                        inputFormat: classifier.inputFormat, threads: threads)
         for skipped in loaded.skipped {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")

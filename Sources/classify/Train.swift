@@ -148,7 +148,7 @@ struct Train: ParsableCommand {
         try checkWritableFolder(for: modelURL)
 
         // 1. Data.
-        let loaded = try LabeledFolder(trainingFolder: root, size: size.map { ($0.width, $0.height) },
+        let loaded = try ImageDataset(trainingFolder: root, size: size.map { ($0.width, $0.height) },
                                        color: color, background: background, threads: threads)
         let loadSeconds = Date().timeIntervalSince(start)
         reportData(loaded, root: root, seconds: loadSeconds)
@@ -205,7 +205,7 @@ struct Train: ParsableCommand {
         }
     }
 
-    private func reportData(_ loaded: LabeledFolder, root: URL, seconds: Double) {
+    private func reportData(_ loaded: ImageDataset, root: URL, seconds: Double) {
         let counts = loaded.imagesPerClass
         let list = zip(loaded.classes, counts).map { "\($0) (\(Format.count($1)))" }.joined(separator: ", ")
         Console.err("Found \(Format.count(loaded.dataset.count)) images in \(loaded.classes.count) classes in '\(Format.path(root))' (\(Format.duration(seconds))): \(list).")
@@ -216,7 +216,7 @@ struct Train: ParsableCommand {
         Console.err("Input: \(f.width)×\(f.height) \(f.color.rawValue) (\(Format.count(f.inputCount)) input neurons), transparency composited onto \(f.background).")
     }
 
-    private func printSummary(_ result: TrainingResult, loaded: LabeledFolder, model: URL, seconds: Double, speed: Double) {
+    private func printSummary(_ result: TrainingResult, loaded: ImageDataset, model: URL, seconds: Double, speed: Double) {
         let s = result.summary
         var how = ""
         if result.wasInterrupted { how = ", stopped by Ctrl-C" } else if result.stoppedEarly { how = ", stopped early: no better validation loss for \(patience) epochs" }

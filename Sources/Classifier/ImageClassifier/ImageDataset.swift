@@ -1,13 +1,15 @@
 import Foundation
 import Imaging
 
-/// A folder-per-class tree loaded into memory: the `Dataset` (one `UInt8` row per image), the
-/// class names of its labels, the source file of every row, and everything that was left out.
+/// The `Dataset` of an `ImageFolder` (a folder-per-class tree loaded into memory, one `UInt8` row
+/// per image), with the class names of its labels, the source file of every row, and everything
+/// that was left out. One concept, one noun: the examples are a `Dataset`; an `ImageDataset` is a
+/// dataset that knows which images it came from; an `ImageFolder` is the files on disk.
 ///
 /// Training and evaluation both load through here, and both preprocess through
 /// `InputFormat.preprocess`, so an image becomes the same input vector in `train`, `evaluate`
 /// and `predict`.
-public struct LabeledFolder: Sendable {
+public struct ImageDataset: Sendable {
     /// One row per image; labels index `classes`.
     public var dataset: Dataset
     /// Class names, in label order.
@@ -110,3 +112,7 @@ public struct LabeledFolder: Sendable {
         self.inputFormat = inputFormat
     }
 }
+
+/// The name before issue 9; kept so that branches written against it still build. Delete once merged.
+@available(*, deprecated, renamed: "ImageDataset")
+public typealias LabeledFolder = ImageDataset
