@@ -15,7 +15,8 @@ public enum ClassifierError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch self {
         case let .diverged(epoch, learningRate):
-            return "Training diverged in epoch \(epoch): the loss became NaN or infinite. Please try a lower learning rate than \(learningRate) (for example --learning-rate \(learningRate / 10)); no model was written."
+            return "Training diverged in epoch \(epoch): the loss became NaN or infinite. Please try a lower learning rate than \(learningRate) "
+                + "(for example --learning-rate \(learningRate / 10)); no model was written."
         case let .invalidModelFile(file, reason):
             return "Could not load model '\(file)': \(reason)."
         case let .unwritableModelFile(file, reason):

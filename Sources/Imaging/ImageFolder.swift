@@ -60,7 +60,8 @@ public struct ImageFolder: Sendable {
         let names = try ImageFolder.listing(root)
         let classes = names.filter { FileKind.of(root.appendingPathComponent($0).path) == .directory }
         guard !classes.isEmpty else {
-            throw .invalidFolder(path: rootPath, reason: "it has no class sub-folders; put each class's PNG images in a sub-folder named after the class")
+            throw .invalidFolder(path: rootPath, reason: "it has no class sub-folders; put each class's PNG "
+                + "images in a sub-folder named after the class")
         }
         var entries: [Entry] = []
         var skipped: [Skipped] = []

@@ -46,7 +46,8 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("The optimizer: adam, sgd (plain gradient descent) or momentum.", valueName: "name"))
     var optimizer: Optimizer = TrainingConfiguration().optimizer
 
-    @Option(name: .customLong("learning-rate"), help: ArgumentHelp("The step size (default: 0.001 for adam, 0.01 for momentum, 0.1 for sgd).", valueName: "rate"))
+    @Option(name: .customLong("learning-rate"), help: ArgumentHelp("The step size (default: 0.001 for adam, 0.01 for "
+        + "momentum, 0.1 for sgd).", valueName: "rate"))
     var learningRate: Float?
 
     @Option(name: .customLong("batch-size"), help: ArgumentHelp("Examples per gradient step.", valueName: "n"))
@@ -61,13 +62,15 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("L2 weight decay λ (0 turns it off).", valueName: "λ"))
     var l2: Float = TrainingConfiguration().l2
 
-    @Option(name: .customLong("validation-split"), help: ArgumentHelp("The fraction of each class held out for validation, 0 to 0.9 (0 trains on everything and keeps the last epoch).", valueName: "fraction"))
+    @Option(name: .customLong("validation-split"), help: ArgumentHelp("The fraction of each class held out for validation, 0 to 0.9 (0 trains on "
+        + "everything and keeps the last epoch).", valueName: "fraction"))
     var validationSplit: Double = TrainingConfiguration().validationFraction
 
     @Option(help: ArgumentHelp("The random seed: the same data and seed give the same model file.", valueName: "n"))
     var seed: UInt64 = TrainingConfiguration().seed
 
-    @Option(help: ArgumentHelp("The network's input size, e.g. 28x28 (default: the images' most common size, shrunk to at most 4,096 pixels).", valueName: "WxH"))
+    @Option(help: ArgumentHelp("The network's input size, e.g. 28x28 (default: the images' most common size, shrunk "
+        + "to at most 4,096 pixels).", valueName: "WxH"))
     var size: ImageSize?
 
     @Option(help: ArgumentHelp("The network's colour: gray or rgb (default: gray if every image is grey).", valueName: "mode"))
@@ -156,7 +159,9 @@ struct Train: ParsableCommand {
         // 2. Training.
         let configuration = trainingConfiguration
         let sizes = [loaded.dataset.inputCount] + configuration.hiddenLayers + [loaded.classes.count]
-        Console.err("Network: \(sizes.map(String.init).joined(separator: "-")), \(configuration.hiddenLayers.isEmpty ? "no hidden layer" : "\(activation.rawValue) hidden units"), \(cost.outputActivation.rawValue) outputs with \(cost.rawValue) cost, \(optimizer.rawValue) optimizer.")
+        Console.err("Network: \(sizes.map(String.init).joined(separator: "-")), "
+            + "\(configuration.hiddenLayers.isEmpty ? "no hidden layer" : "\(activation.rawValue) hidden units"), \(cost.outputActivation.rawValue) "
+            + "outputs with \(cost.rawValue) cost, \(optimizer.rawValue) optimizer.")
 
         let interrupt = InterruptFlag()
         let display = TrainingProgressDisplay(live: Console.stderrIsTerminal)
@@ -198,29 +203,35 @@ struct Train: ParsableCommand {
         let folder = model.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ClassifierError.unwritableModelFile(file: model.path, reason: "the folder '\(folder.path)' does not exist; please create it or choose another --model path")
+            throw ClassifierError.unwritableModelFile(file: model.path, reason: "the folder '\(folder.path)' does not exist; "
+                + "please create it or choose another --model path")
         }
         guard FileManager.default.isWritableFile(atPath: folder.path) else {
-            throw ClassifierError.unwritableModelFile(file: model.path, reason: "the folder '\(folder.path)' is not writable; please choose another --model path")
+            throw ClassifierError.unwritableModelFile(file: model.path, reason: "the folder '\(folder.path)' is not "
+                + "writable; please choose another --model path")
         }
     }
 
     private func reportData(_ loaded: ImageDataset, root: URL, seconds: Double) {
         let counts = loaded.imagesPerClass
         let list = zip(loaded.classes, counts).map { "\($0) (\(Format.count($1)))" }.joined(separator: ", ")
-        Console.err("Found \(Format.count(loaded.dataset.count)) images in \(loaded.classes.count) classes in '\(Format.path(root))' (\(Format.duration(seconds))): \(list).")
+        Console.err("Found \(Format.count(loaded.dataset.count)) images in \(loaded.classes.count) classes in "
+            + "'\(Format.path(root))' (\(Format.duration(seconds))): \(list).")
         for skipped in loaded.skipped {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
         }
         let f = loaded.inputFormat
-        Console.err("Input: \(f.width)×\(f.height) \(f.color.rawValue) (\(Format.count(f.inputCount)) input neurons), transparency composited onto \(f.background).")
+        Console.err("Input: \(f.width)×\(f.height) \(f.color.rawValue) (\(Format.count(f.inputCount)) input neurons), "
+            + "transparency composited onto \(f.background).")
     }
 
     private func printSummary(_ result: TrainingResult, loaded: ImageDataset, model: URL, seconds: Double, speed: Double) {
         let s = result.summary
         var how = ""
-        if result.wasInterrupted { how = ", stopped by Ctrl-C" } else if result.stoppedEarly { how = ", stopped early: no better validation loss for \(patience) epochs" }
-        Console.out("Trained on \(Format.count(s.trainingExamples)) images (\(Format.count(s.validationExamples)) more held out for validation) in \(Format.duration(seconds)).")
+        if result.wasInterrupted { how = ", stopped by Ctrl-C" } else if result.stoppedEarly { how = ", stopped early: no "
+            + "better validation loss for \(patience) epochs" }
+        Console.out("Trained on \(Format.count(s.trainingExamples)) images (\(Format.count(s.validationExamples)) more held out for "
+            + "validation) in \(Format.duration(seconds)).")
         Console.out("  epochs               \(s.epochs) (best \(s.bestEpoch)\(how))")
         Console.out("  training accuracy    \(Format.percent(s.trainingAccuracy))")
         if let v = s.validationAccuracy {

@@ -118,7 +118,8 @@ extension ImageClassifier {
             expectedNames.insert("layers.\(i).bias")
         }
         for tensor in modelFile.tensors where !expectedNames.contains(tensor.name) {
-            throw reader.invalid("unexpected tensor '\(tensor.name)': a classify model with \(activations.count) layer(s) holds only layers.0 … layers.\(activations.count - 1) weight and bias tensors")
+            throw reader.invalid("unexpected tensor '\(tensor.name)': a classify model with \(activations.count) layer(s) holds only layers.0 … "
+                + "layers.\(activations.count - 1) weight and bias tensors")
         }
 
         var layers: [DenseLayer] = []
@@ -143,11 +144,13 @@ extension ImageClassifier {
             }
             if i == 0 {
                 guard columns == previousRows else {
-                    throw reader.invalid("tensor '\(weightName)' has \(columns) columns but the input format (\(inputFormat.width)×\(inputFormat.height) \(inputFormat.color.rawValue)) gives \(previousRows) inputs")
+                    throw reader.invalid("tensor '\(weightName)' has \(columns) columns but the input format "
+                        + "(\(inputFormat.width)×\(inputFormat.height) \(inputFormat.color.rawValue)) gives \(previousRows) inputs")
                 }
             } else {
                 guard columns == previousRows else {
-                    throw reader.invalid("tensor '\(weightName)' has \(columns) columns but layer \(i - 1) has \(previousRows) neurons ('layers.\(i - 1).weight' rows): the layers do not chain")
+                    throw reader.invalid("tensor '\(weightName)' has \(columns) columns but layer \(i - 1) has \(previousRows) neurons "
+                        + "('layers.\(i - 1).weight' rows): the layers do not chain")
                 }
             }
             guard bias.shape[0] == rows else {
@@ -158,13 +161,15 @@ extension ImageClassifier {
             previousRows = rows
         }
         guard previousRows == classes.count else {
-            throw reader.invalid("tensor 'layers.\(activations.count - 1).weight' has \(previousRows) rows (output neurons) but the metadata lists \(classes.count) classes")
+            throw reader.invalid("tensor 'layers.\(activations.count - 1).weight' has \(previousRows) rows (output neurons) but "
+                + "the metadata lists \(classes.count) classes")
         }
         if let hidden = activations.dropLast().firstIndex(of: .softmax) {
             throw reader.invalid("layer \(hidden) uses softmax, which is only valid on the output layer")
         }
         guard activations[activations.count - 1] == cost.outputActivation else {
-            throw reader.invalid("the output layer's activation is '\(activations[activations.count - 1].rawValue)' but the cost '\(cost.rawValue)' requires '\(cost.outputActivation.rawValue)'")
+            throw reader.invalid("the output layer's activation is '\(activations[activations.count - 1].rawValue)' but the cost '\(cost.rawValue)' "
+                + "requires '\(cost.outputActivation.rawValue)'")
         }
         self.init(network: Network(layers: layers, cost: cost), classes: classes,
                   inputFormat: inputFormat, summary: summary)
@@ -191,7 +196,8 @@ extension ModelFileReader {
             throw invalid("the 'input' metadata has no 'color' entry")
         }
         guard let color = ColorMode(rawValue: colorName) else {
-            throw invalid("the 'input' metadata has unknown color '\(colorName)' (known: \(ColorMode.allCases.map(\.rawValue).joined(separator: ", ")))")
+            throw invalid("the 'input' metadata has unknown color '\(colorName)' (known: "
+                + "\(ColorMode.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
         guard let backgroundText = input["background"] as? String else {
             throw invalid("the 'input' metadata has no 'background' entry")
@@ -201,7 +207,8 @@ extension ModelFileReader {
         }
         if let normalization = input["normalization"] {
             guard let text = normalization as? String, text == ImageClassifier.inputNormalization else {
-                throw invalid("the 'input' metadata has normalization '\(normalization)'; this classify supports only '\(ImageClassifier.inputNormalization)'")
+                throw invalid("the 'input' metadata has normalization '\(normalization)'; this classify supports "
+                    + "only '\(ImageClassifier.inputNormalization)'")
             }
         }
         return InputFormat(width: width, height: height, color: color, background: background)

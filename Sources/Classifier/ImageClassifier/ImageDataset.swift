@@ -66,7 +66,8 @@ public struct ImageDataset: Sendable {
             let found = classes.isEmpty ? "no class folder with PNG images"
                 : "only one class with images ('\(classes[0])')"
             throw ClassifierError.unusableData(
-                reason: "'\(root.path)' has \(found); training needs at least two sub-folders of PNG images, one per class (e.g. \(root.path)/apple/*.png and \(root.path)/orange/*.png)")
+                reason: "'\(root.path)' has \(found); training needs at least two sub-folders of PNG images, one per class (e.g. "
+                    + "\(root.path)/apple/*.png and \(root.path)/orange/*.png)")
         }
         let labels = samples.labels.map { newLabel[$0] }
         self.dataset = Dataset(inputs: samples.inputs, labels: labels,

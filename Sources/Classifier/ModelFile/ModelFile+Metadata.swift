@@ -18,14 +18,16 @@ struct ModelFileReader {
             throw invalid("not a classify model: it has no classify metadata — is it some other safetensors file?")
         }
         guard format == ImageClassifier.modelFileFormat else {
-            throw invalid("not a classify model: its metadata says format '\(format)', not '\(ImageClassifier.modelFileFormat)' — is it some other safetensors file?")
+            throw invalid("not a classify model: its metadata says format '\(format)', not "
+                + "'\(ImageClassifier.modelFileFormat)' — is it some other safetensors file?")
         }
         guard let version = metadata["format_version"] else {
             throw invalid("the metadata has no 'format_version' entry")
         }
         let supported = ImageClassifier.supportedModelFileVersions
         guard supported.contains(version) else {
-            throw invalid("format_version '\(version)' is not supported; this classify reads version\(supported.count == 1 ? "" : "s") \(supported.joined(separator: ", ")) — was the file written by a newer classify?")
+            throw invalid("format_version '\(version)' is not supported; this classify reads version\(supported.count == 1 ? "" : "s") "
+                + "\(supported.joined(separator: ", ")) — was the file written by a newer classify?")
         }
     }
 
@@ -94,7 +96,8 @@ struct ModelFileReader {
         do {
             return try JSONDecoder().decode(StoredTrainingSummary.self, from: Data(text.utf8)).summary
         } catch {
-            throw invalid("the 'training' metadata is not a valid training summary (expected a JSON object with epochs, best_epoch, training_accuracy, training_examples, validation_examples, seed and hyperparameters)")
+            throw invalid("the 'training' metadata is not a valid training summary (expected a JSON object with epochs, best_epoch, "
+                + "training_accuracy, training_examples, validation_examples, seed and hyperparameters)")
         }
     }
 }
