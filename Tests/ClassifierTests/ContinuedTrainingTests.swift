@@ -18,7 +18,7 @@ import Testing
     }
 
     @Test func fiveEpochsThenFiveMoreReachTheLossOfTenStraight() throws {
-        let folder = try LabeledFolder(trainingFolder: Self.digits, threads: 1)
+        let folder = try ImageDataset(trainingFolder: Self.digits, threads: 1)
         let straight = try Trainer(configuration: Self.configuration(epochs: 10)).train(folder.dataset)
         let first = try Trainer(configuration: Self.configuration(epochs: 5)).train(folder.dataset)
         let classifier = ImageClassifier(network: first.network, classes: folder.classes,
@@ -47,7 +47,7 @@ import Testing
 
     @Test(arguments: Mismatch.allCases)
     func aMismatchIsRefusedNamingWhatDiffers(_ mismatch: Mismatch) throws {
-        let folder = try LabeledFolder(trainingFolder: Self.digits, threads: 1)
+        let folder = try ImageDataset(trainingFolder: Self.digits, threads: 1)
         var generator = SeededGenerator(seed: 1)
         let network = Network(sizes: [64, 16, 10], hiddenActivation: .tanh, cost: .crossEntropy, using: &generator)
         let model = ImageClassifier(network: network, classes: folder.classes, inputFormat: folder.inputFormat)
@@ -71,7 +71,7 @@ import Testing
     }
 
     @Test func classesInAnotherOrderAreRenumberedToTheModels() throws {
-        let folder = try LabeledFolder(trainingFolder: Self.digits, threads: 1)
+        let folder = try ImageDataset(trainingFolder: Self.digits, threads: 1)
         var generator = SeededGenerator(seed: 1)
         let network = Network(sizes: [64, 10], hiddenActivation: .relu, cost: .crossEntropy, using: &generator)
         let reversed = Array(folder.classes.reversed())

@@ -9,9 +9,9 @@ import Testing
     static let tolerance = 1e-5
 
     /// The sample training sets, decoded once for all tests of the suite.
-    static let trainingFolders: [String: LabeledFolder] = ["digits", "fruit"].reduce(into: [:]) { folders, name in
+    static let trainingFolders: [String: ImageDataset] = ["digits", "fruit"].reduce(into: [:]) { folders, name in
         let root = CommandRunner.repositoryRoot.appendingPathComponent("sample-data/\(name)/train")
-        folders[name] = try? LabeledFolder(trainingFolder: root, threads: 2)
+        folders[name] = try? ImageDataset(trainingFolder: root, threads: 2)
     }
 
     /// A few trained epochs on `sample-data/<name>/train`, written to `model` (trained through the

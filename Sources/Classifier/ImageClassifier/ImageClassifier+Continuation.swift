@@ -1,7 +1,7 @@
 import Foundation
 import Imaging
 
-/// Continuing the training of a saved model on a (possibly larger) training folder.
+/// Continuing the training of a saved model on a (possibly larger) set of training images.
 extension ImageClassifier {
     /// The hidden layers' widths: `network.sizes` without the input and the output layer.
     public var hiddenLayers: [Int] { Array(network.sizes.dropFirst().dropLast()) }
@@ -9,7 +9,7 @@ extension ImageClassifier {
     /// The hidden layers' activation, or `nil` for a network without hidden layers.
     public var hiddenActivation: Activation? { network.layers.count > 1 ? network.layers[0].activation : nil }
 
-    /// Checks that `folder` and `configuration` fit this model and returns the folder with its
+    /// Checks that `images` and `configuration` fit this model and returns the images with their
     /// labels renumbered to this model's class order, and the start for `Trainer.train(_:from:)`.
     ///
     /// Fits means: the same set of class names (matched by name; the model's order is kept), the
@@ -17,19 +17,19 @@ extension ImageClassifier {
     /// activation and cost. Nothing is written or changed either way.
     /// - Parameter name: the model file's name, for the error.
     /// - Throws: `ClassifierError.cannotContinue(model:reason:)` naming the first thing that differs.
-    public func continuation(on folder: LabeledFolder, configuration: TrainingConfiguration,
-                             name: String) throws(ClassifierError) -> (folder: LabeledFolder, start: TrainingStart) {
+    public func continuation(on images: ImageDataset, configuration: TrainingConfiguration,
+                             name: String) throws(ClassifierError) -> (images: ImageDataset, start: TrainingStart) {
         func differs(_ reason: String) -> ClassifierError { .cannotContinue(model: name, reason: reason) }
-        let known = Set(classes), found = Set(folder.classes)
+        let known = Set(classes), found = Set(images.classes)
         if known != found {
-            let missing = classes.filter { !found.contains($0) }, new = folder.classes.filter { !known.contains($0) }
+            let missing = classes.filter { !found.contains($0) }, new = images.classes.filter { !known.contains($0) }
             let details = [missing.isEmpty ? nil : "no images of \(missing.joined(separator: ", "))",
                            new.isEmpty ? nil : "new \(new.joined(separator: ", "))"].compactMap { $0 }
             throw differs("its classes are \(classes.joined(separator: ", ")) but the training folder has "
-                + "\(folder.classes.joined(separator: ", ")) (\(details.joined(separator: "; ")))")
+                + "\(images.classes.joined(separator: ", ")) (\(details.joined(separator: "; ")))")
         }
-        if folder.inputFormat != inputFormat {
-            throw differs("it takes \(Self.describe(inputFormat)) input but the images were loaded as \(Self.describe(folder.inputFormat))")
+        if images.inputFormat != inputFormat {
+            throw differs("it takes \(Self.describe(inputFormat)) input but the images were loaded as \(Self.describe(images.inputFormat))")
         }
         if configuration.hiddenLayers != hiddenLayers {
             let text = { (sizes: [Int]) in sizes.isEmpty ? "none" : sizes.map(String.init).joined(separator: ",") }
@@ -42,9 +42,9 @@ extension ImageClassifier {
             throw differs("its cost is \(network.cost.rawValue) but the training asks for \(configuration.cost.rawValue)")
         }
         // Renumber the labels from the folder's (sorted) class order to the model's.
-        var relabeled = folder
-        let modelIndex = folder.classes.map { name in classes.firstIndex(of: name) ?? 0 }
-        relabeled.dataset.labels = folder.dataset.labels.map { modelIndex[$0] }
+        var relabeled = images
+        let modelIndex = images.classes.map { name in classes.firstIndex(of: name) ?? 0 }
+        relabeled.dataset.labels = images.dataset.labels.map { modelIndex[$0] }
         relabeled.classes = classes
         return (relabeled, TrainingStart(network: network, summary: summary))
     }
