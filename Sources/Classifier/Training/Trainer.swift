@@ -108,7 +108,8 @@ public struct Trainer: Sendable {
             guard start.network.sizes == network.sizes, start.network.cost == c.cost,
                   zip(start.network.layers, network.layers).allSatisfy({ $0.activation == $1.activation }) else {
                 let (from, to) = (start.network.sizes.map(String.init), network.sizes.map(String.init))
-                throw .invalidConfiguration(setting: .hiddenLayers, reason: "the network to continue from (\(from.joined(separator: "-"))) does not match "
+                throw .invalidConfiguration(setting: .hiddenLayers,
+                                            reason: "the network to continue from (\(from.joined(separator: "-"))) does not match "
                     + "the configuration and data (\(to.joined(separator: "-")), \(c.activation.rawValue), \(c.cost.rawValue))")
             }
             network = start.network
