@@ -13,8 +13,14 @@ enum PythonRuntime {
     /// `Tests/Python`, where the checking scripts live.
     static let scripts = CommandRunner.repositoryRoot.appendingPathComponent("Tests/Python")
 
-    /// Nil when `python` imports every module in `modules`; else why not.
+    /// Nil when `python` imports every module in `modules`; else why not. Asked once per module list.
     static func unavailability(of modules: [String]) -> String? {
+        cache.answer(for: modules) { checkImports(modules) }
+    }
+
+    private static let cache = AnswerCache()
+
+    private static func checkImports(_ modules: [String]) -> String? {
         let imports = modules.joined(separator: ", ")
         guard let outcome = try? run(["-c", "import \(imports)"]) else {
             return "'\(python)' could not be started"
@@ -73,6 +79,21 @@ enum PythonRuntime {
         group.wait()
         return Outcome(status: process.terminationStatus, stdout: String(decoding: out.data, as: UTF8.self),
                        stderr: String(decoding: err.data, as: UTF8.self))
+    }
+}
+
+/// Answers by key, computed once (tests run concurrently).
+private final class AnswerCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var answers: [[String]: String?] = [:]
+
+    func answer(for key: [String], compute: () -> String?) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        if let known = answers[key] { return known }
+        let value = compute()
+        answers[key] = .some(value)
+        return value
     }
 }
 
