@@ -17,20 +17,22 @@ struct Export: ParsableCommand {
 
         Example:
           classify export --model fruit.safetensors --output fruit.onnx
+          classify export                 (writes classifier.onnx beside classifier.safetensors)
         """
     )
 
     @OptionGroup var modelOptions: ModelOptions
 
-    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the ONNX model.", valueName: "file.onnx"))
-    var output: String
+    @Option(name: [.short, .long], help: ArgumentHelp("Where to write the ONNX model (default: the model's name with .onnx).",
+                                                       valueName: "file.onnx"))
+    var output: String?
 
     @Flag(name: .customLong("no-label"), help: "Leave out the 'label' output (ArgMax); only 'probabilities' remains.")
     var noLabel = false
 
     func run() throws {
         let classifier = try ImageClassifier(contentsOf: modelOptions.modelURL)
-        let url = fileURL(output)
+        let url = output.map(fileURL) ?? modelOptions.modelURL.deletingPathExtension().appendingPathExtension("onnx")
         try classifier.writeONNXModel(to: url, includeLabel: !noLabel,
                                       producerVersion: Classify.configuration.version)
         let f = classifier.inputFormat

@@ -173,6 +173,10 @@ import Testing
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: tmp.path).filter { $0.contains(".tmp-") }
         #expect(leftovers.isEmpty, "temporary files left behind: \(leftovers)")
 
+        let byDefault = try CommandRunner.run(["export", "--model", "digits.safetensors"], in: tmp)
+        #expect(byDefault.status == 0, "stderr: \(byDefault.stderr)")
+        #expect(try Data(contentsOf: tmp.appendingPathComponent("digits.onnx")) == exports[0], "default output: the model's name, .onnx")
+
         let withoutLabel = try CommandRunner.run(["export", "--model", model.path, "--output", "c.onnx", "--no-label"], in: tmp)
         #expect(withoutLabel.status == 0)
         #expect(try Data(contentsOf: tmp.appendingPathComponent("c.onnx")).count < exports[0].count)
