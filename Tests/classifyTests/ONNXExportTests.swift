@@ -138,8 +138,13 @@ import Testing
             let classifier = try Self.trainModel(data, activation: activation, cost: .crossEntropy, hidden: [16], to: model)
             try classifier.writeONNXModel(to: onnx)
             let images = try Self.sampleImages(data, perClass: 1)
-            let predicted = try Self.predictedProbabilities(model: model, files: images, classes: classifier.classes, in: tmp)
-            for (image, probabilities) in zip(images, predicted) {
+            // An image of another size goes through `classify preview` first, as the README says.
+            let other = try #require(try Self.sampleImages(data == "digits" ? "fruit" : "digits", perClass: 1).first)
+            let seen = tmp.appendingPathComponent("seen-\(data).png")
+            let preview = try CommandRunner.run(["preview", other.path, "--output", seen.path, "--model", model.path], in: tmp)
+            try #require(preview.status == 0, "stderr: \(preview.stderr)")
+            let predicted = try Self.predictedProbabilities(model: model, files: images + [other], classes: classifier.classes, in: tmp)
+            for (image, probabilities) in zip(images + [seen], predicted) {
                 let outcome = try PythonRuntime.run([script.path, onnx.path, image.path])
                 try #require(outcome.status == 0, "the README example failed on \(image.lastPathComponent):\n\(outcome.stderr)")
                 // "label {'class': 0.1234, ...}"
