@@ -31,18 +31,16 @@ struct Evaluate: ParsableCommand {
     @Option(name: .customLong("show-errors"), help: ArgumentHelp("List at most N misclassified files (default: 10 in text, all in JSON).", valueName: "N"))
     var showErrors: Int?
 
-    @Option(help: ArgumentHelp("Worker threads for decoding and matrix products (default: all cores).", valueName: "n"))
-    var threads: Int?
+    @OptionGroup var threadOptions: ThreadOptions
 
     func validate() throws {
         if let showErrors, showErrors < 0 { throw ValidationError("Please give --show-errors 0 or more.") }
-        if let threads, threads < 1 || threads > 256 { throw ValidationError("Please give --threads between 1 and 256.") }
     }
 
     func run() throws {
         let classifier = try ImageClassifier(contentsOf: modelOptions.modelURL)
-        let threads = threadCount(self.threads)
-        Kernels.setThreadCount(threads)
+        let threads = threadOptions.count
+        let engine = try matrixEngine(fallback: .builtin)  // batched forward passes only: no BLAS needed
         let root = fileURL(directory)
         let loaded = try LabeledFolder(evaluationFolder: root, classes: classifier.classes,
                                        inputFormat: classifier.inputFormat, threads: threads)
@@ -50,7 +48,7 @@ struct Evaluate: ParsableCommand {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
         }
 
-        let probabilities = classifier.probabilities(for: loaded.dataset)
+        let probabilities = classifier.probabilities(for: loaded.dataset, engine: engine, threads: threads)
         let predicted = ClassificationMetrics.predictedClasses(from: probabilities)
         let confidence = predicted.enumerated().map { probabilities[$0.offset, $0.element] }
         let labels = loaded.dataset.labels

@@ -75,9 +75,11 @@ extension ImageClassifier {
     /// Class probabilities for every example of a dataset, in forward batches of `batchSize` rows
     /// (inputs `x = value / 255`), so memory stays bounded for large datasets.
     ///
-    /// Shapes: `dataset.count × classes.count`, row `i` for example `i`.
+    /// Shapes: `dataset.count × classes.count`, row `i` for example `i`. Products on `engine`
+    /// with up to `threads` threads.
     /// - Precondition: `dataset.inputCount == inputFormat.inputCount`, `batchSize > 0`.
-    public func probabilities(for dataset: Dataset, batchSize: Int = 256) -> Matrix {
+    public func probabilities(for dataset: Dataset, batchSize: Int = 256,
+                              engine: MatrixEngine = .builtin, threads: Int = 1) -> Matrix {
         let n = inputFormat.inputCount, k = classes.count
         precondition(dataset.inputCount == n,
                      "dataset has \(dataset.inputCount) inputs per example but the classifier takes \(n)")
@@ -91,7 +93,7 @@ extension ImageClassifier {
             for i in 0 ..< m * n {
                 batch.elements[i] = Float(dataset.inputs[offset + i]) / 255
             }
-            let output = network.forward(batch)
+            let output = network.forward(batch, engine: engine, threads: threads)
             result.elements.replaceSubrange(start * k ..< (start + m) * k, with: output.elements)
             start += m
         }
@@ -111,8 +113,10 @@ extension ImageClassifier {
 
     /// Metrics of this classifier on a labelled dataset: `argmax` of each probability row
     /// against the label.
-    public func metrics(on dataset: Dataset, batchSize: Int = 256) -> ClassificationMetrics {
-        let predicted = ClassificationMetrics.predictedClasses(from: probabilities(for: dataset, batchSize: batchSize))
+    public func metrics(on dataset: Dataset, batchSize: Int = 256,
+                        engine: MatrixEngine = .builtin, threads: Int = 1) -> ClassificationMetrics {
+        let probabilities = probabilities(for: dataset, batchSize: batchSize, engine: engine, threads: threads)
+        let predicted = ClassificationMetrics.predictedClasses(from: probabilities)
         return ClassificationMetrics(actual: dataset.labels, predicted: predicted, classCount: classes.count)
     }
 }

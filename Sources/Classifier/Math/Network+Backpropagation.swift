@@ -4,9 +4,11 @@
 /// Shapes for a capacity of `m` rows and layer `l` with `nˡ` neurons (`n⁰` inputs):
 /// `x` is `m × n⁰`; `s[l]`, `a[l]`, `delta[l]` are `m × nˡ⁺¹`; `weightGradient[l]` is
 /// `nˡ⁺¹ × nˡ` like the weights; `biasGradient[l]` has `nˡ⁺¹` values. A smaller batch uses the
-/// leading rows.
+/// leading rows. `engine` runs its matrix products on up to `threads` threads.
 struct BackpropagationWorkspace {
     let capacity: Int
+    let engine: MatrixEngine
+    let threads: Int
     var x: [Float]
     /// The class index of each row (`capacity` values; the first `m` are the batch's).
     var labels: [Int]
@@ -18,8 +20,10 @@ struct BackpropagationWorkspace {
     var weightGradient: [[Float]]
     var biasGradient: [[Float]]
 
-    init(sizes: [Int], capacity: Int) {
+    init(sizes: [Int], capacity: Int, engine: MatrixEngine = .builtin, threads: Int = 1) {
         self.capacity = capacity
+        self.engine = engine
+        self.threads = threads
         x = [Float](repeating: 0, count: capacity * sizes[0])
         labels = [Int](repeating: 0, count: capacity)
         let outputs = sizes.dropFirst()
@@ -39,7 +43,8 @@ extension Network {
     func forward(rows m: Int, workspace w: inout BackpropagationWorkspace) {
         precondition(m <= w.capacity, "batch of \(m) rows exceeds the workspace's \(w.capacity)")
         for l in layers.indices {
-            Network.feedForward(layers[l], input: l == 0 ? w.x : w.a[l - 1], rows: m, s: &w.s[l], a: &w.a[l])
+            Network.feedForward(layers[l], input: l == 0 ? w.x : w.a[l - 1], rows: m, s: &w.s[l], a: &w.a[l],
+                                engine: w.engine, threads: w.threads)
         }
     }
 
@@ -79,9 +84,9 @@ extension Network {
             Kernels.sgdStep(parameters: &layers[l].biases, gradient: w.biasGradient[l], learningRate: η, l2: 0)
             if l > 0 { backpropagateDelta(toLayer: l - 1, rows: m, workspace: &w) } // BP2 (old Wˡ)
             let (outputs, inputs) = (layers[l].outputCount, layers[l].inputCount)
-            Kernels.sgemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: m,   // BP4 + step
+            w.engine.sgemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: m,   // BP4 + step
                           alpha: -η / Float(m), a: w.delta[l], b: l == 0 ? w.x : w.a[l - 1], beta: 1 - η * λ,
-                          c: &layers[l].weights.elements)
+                          c: &layers[l].weights.elements, threads: w.threads)
         }
     }
 
@@ -101,8 +106,8 @@ extension Network {
     /// (`toLayer` indexes `layers`, so `layers[l]` produced `sˡ`.)
     func backpropagateDelta(toLayer l: Int, rows m: Int, workspace w: inout BackpropagationWorkspace) {
         let next = layers[l + 1]
-        Kernels.sgemm(transposeA: false, transposeB: false, m: m, n: next.inputCount, k: next.outputCount,
-                      alpha: 1, a: w.delta[l + 1], b: next.weights.elements, beta: 0, c: &w.delta[l])
+        w.engine.sgemm(transposeA: false, transposeB: false, m: m, n: next.inputCount, k: next.outputCount,
+                      alpha: 1, a: w.delta[l + 1], b: next.weights.elements, beta: 0, c: &w.delta[l], threads: w.threads)
         Kernels.multiplyByDerivative(layers[l].activation, delta: &w.delta[l], s: w.s[l], a: w.a[l],
                                      count: m * layers[l].outputCount)
     }
@@ -121,20 +126,21 @@ extension Network {
     /// gradient is `nˡ × nˡ⁻¹`, like `Wˡ`; `m` is `meanOver`.
     func weightGradient(layer l: Int, rows: Int, meanOver m: Int, workspace w: inout BackpropagationWorkspace) {
         let layer = layers[l]
-        Kernels.sgemm(transposeA: true, transposeB: false, m: layer.outputCount, n: layer.inputCount, k: rows,
+        w.engine.sgemm(transposeA: true, transposeB: false, m: layer.outputCount, n: layer.inputCount, k: rows,
                       alpha: 1 / Float(m), a: w.delta[l], b: l == 0 ? w.x : w.a[l - 1], beta: 0,
-                      c: &w.weightGradient[l])
+                      c: &w.weightGradient[l], threads: w.threads)
     }
 
     /// Gradients of the batch-mean cost `J = (1/m) Σᵢ Jᵢ` for a batch (allocating; for tests and
     /// tools): `∂J/∂Wˡ` and `∂J/∂bˡ` for every layer, and `J` itself.
     ///
     /// Shapes: `inputs` is `m × sizes[0]`, `labels` has `m` values in `0 ..< classes`.
-    public func gradients(inputs: Matrix, labels: [Int]) -> (weights: [Matrix], biases: [[Float]], loss: Double) {
+    public func gradients(inputs: Matrix, labels: [Int], engine: MatrixEngine = .builtin)
+        -> (weights: [Matrix], biases: [[Float]], loss: Double) {
         precondition(inputs.columns == sizes[0] && labels.count == inputs.rows,
                      "inputs \(inputs.rows)×\(inputs.columns), labels \(labels.count), network takes \(sizes[0])")
         let m = inputs.rows
-        var w = BackpropagationWorkspace(sizes: sizes, capacity: m)
+        var w = BackpropagationWorkspace(sizes: sizes, capacity: m, engine: engine)
         w.x = inputs.elements
         forward(rows: m, workspace: &w)
         let (loss, _) = cost.totalLoss(outputs: w.output, labels: labels[...], rows: m, columns: sizes[sizes.count - 1])
