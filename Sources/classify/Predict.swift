@@ -6,6 +6,7 @@ import Imaging
 /// `classify predict IMAGE...`: the label and every class's probability for each image.
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "predict",  // spelled out: deriving it from the type name costs a runtime type lookup per start
         abstract: "Predict the class of PNG images with a trained model.",
         discussion: """
         For each image (folders are searched recursively for PNG files), prints the most likely \

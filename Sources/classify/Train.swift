@@ -13,6 +13,7 @@ extension Optimizer: ExpressibleByArgument {}
 /// `classify train DIR`: load a folder-per-class tree, train, save the best model.
 struct Train: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "train",  // spelled out: deriving it from the type name costs a runtime type lookup per start
         abstract: "Train a classifier on a folder with one sub-folder of PNG images per class.",
         discussion: """
         Every immediate sub-folder of DIR is a class, named after the folder; the PNG files in it \

@@ -86,8 +86,8 @@ enum Kernels {
     }
 
     /// `δ ⊙= f′(s)` using the layer's activations `a = f(s)` too, for the functions whose `f′` is
-    /// cheaper in `a` (`ElementwiseFunction.fPrime(s:a:)`: σ′ = a (1 − a), tanh′ = 1 − a²; no
-    /// second `exp`/`tanh` per element, measured 20 % of a sigmoid training step) (BP2).
+    /// cheaper in `a` (`ElementwiseFunction.fPrime(s:a:)`: σ′ = a (1 − a), tanh′ = 1 − a², no
+    /// second `exp` or `tanh` per element) (BP2).
     ///
     /// Shapes: `delta`, `s` and `a` hold at least `count` values.
     static func multiplyByDerivative(_ activation: Activation, delta: inout [Float], s: [Float], a: [Float], count: Int) {

@@ -54,10 +54,13 @@ public struct MatrixEngine: Sendable, Hashable, CustomStringConvertible {
                 name: "openblas", reason: "no OpenBLAS library could be loaded (libopenblas.so.0); "
                     + "please install it (Debian/Ubuntu: sudo apt-get install libopenblas0) or use CLASSIFY_BLAS=builtin")
         }
-        let config = String(cString: cgemm_openblas_config())
-        // "OpenBLAS 0.3.21 DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64" → "OpenBLAS 0.3.21"
-        let words = config.split(separator: " ")
-        let name = words.count >= 2 && words[0] == "OpenBLAS" ? "OpenBLAS \(words[1])" : "OpenBLAS"
+        // "OpenBLAS 0.3.21 NO_LAPACKE DYNAMIC_ARCH NO_AFFINITY Zen MAX_THREADS=64" → "OpenBLAS 0.3.21 (Zen
+        // kernels)": the kernel set is the CPU's, or the one OPENBLAS_CORETYPE forces.
+        let words = String(cString: cgemm_openblas_config()).split(separator: " ").map(String.init)
+        var name = words.count >= 2 && words[0] == "OpenBLAS" ? "OpenBLAS \(words[1])" : "OpenBLAS"
+        if let limit = words.firstIndex(where: { $0.hasPrefix("MAX_THREADS") }), limit > 2 {
+            name += " (\(words[limit - 1]) kernels)"
+        }
         return MatrixEngine(kind: .openBLAS, kernel: 0, name: name)
         #endif
     }
