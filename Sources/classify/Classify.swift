@@ -34,7 +34,7 @@ struct Classify: ParsableCommand {
             let threads = ProcessInfo.processInfo.activeProcessorCount
             print("matrix products: \(engine.name), \(threads) thread\(threads == 1 ? "" : "s")")
         } catch {
-            print("matrix products: \(error)")
+            Console.err("Error: \(error)")
             Foundation.exit(1)
         }
     }
