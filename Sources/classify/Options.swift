@@ -68,6 +68,6 @@ func matrixEngine(fallback: MatrixEngine? = nil) throws -> MatrixEngine {
 }
 
 /// How many times faster training runs with OpenBLAS than with the built-in AVX2+FMA kernel:
-/// 784-128-10 ReLU SGD batch 64, measured by Benchmarks/run.py (1 / 0.82 on one thread; 1.03 on
-/// two threads of a loaded machine; Benchmarks/README.md).
+/// 784-128-10 ReLU SGD batch 64, measured by Benchmarks/run.py: 1 / 0.82 on one thread, the best
+/// case for OpenBLAS (on two threads of a loaded machine the two were level; Benchmarks/README.md).
 let measuredOpenBLASSpeedup = "1.2"

@@ -216,7 +216,7 @@ struct Train: ParsableCommand {
     private func reportEngine(_ engine: MatrixEngine, threads: Int) {
         Console.err("Matrix products: \(engine.name), \(threads) thread\(threads == 1 ? "" : "s").")
         if engine.kind == .builtin && ProcessInfo.processInfo.environment["CLASSIFY_BLAS"] == nil {
-            Console.err("Installing OpenBLAS makes training about \(measuredOpenBLASSpeedup)× faster "
+            Console.err("Installing OpenBLAS makes training up to \(measuredOpenBLASSpeedup)× faster "
                         + "(Debian/Ubuntu: sudo apt-get install libopenblas0).")
         }
     }
