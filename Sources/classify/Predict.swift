@@ -16,6 +16,10 @@ struct Predict: ParsableCommand {
           classify predict photo.png
           classify predict --model fruit.safetensors --top 3 photos/
           classify predict --json photo.png
+          classify predict --min-confidence 0.8 photos/
+
+        With --min-confidence P, an image whose most likely class has a probability below P is \
+        labelled "unknown" ("label": null in JSON); its probabilities are still listed.
         """
     )
 
@@ -33,9 +37,15 @@ struct Predict: ParsableCommand {
     @Option(help: ArgumentHelp("Worker threads for decoding (default: all cores).", valueName: "n"))
     var threads: Int?
 
+    @Option(name: .customLong("min-confidence"), help: ArgumentHelp("Label an image 'unknown' when its top probability is below P (0 to 1).", valueName: "P"))
+    var minConfidence: Double?
+
     func validate() throws {
         if images.isEmpty { throw ValidationError("Please name at least one PNG image or folder to predict.") }
         if let top, top < 1 { throw ValidationError("Please give a --top of at least 1.") }
+        if let minConfidence, !(minConfidence >= 0 && minConfidence <= 1) {
+            throw ValidationError("Please give a --min-confidence between 0 and 1, like 0.8.")
+        }
         if let threads, threads < 1 || threads > 256 { throw ValidationError("Please give --threads between 1 and 256.") }
     }
 
@@ -67,12 +77,13 @@ struct Predict: ParsableCommand {
             case let .success(p):
                 let ranked = zip(classifier.classes, p).sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
                 let shown = ranked.prefix(top ?? ranked.count)
+                let isUnknown = Double(ranked[0].1) < (minConfidence ?? 0)
                 if json {
                     Console.json(PredictionJSON(
-                        file: file.path, label: ranked[0].0,
+                        file: file.path, label: isUnknown ? nil : ranked[0].0,
                         probabilities: shown.map { .init(label: $0.0, probability: Double($0.1)) }))
                 } else {
-                    Console.out("\(Format.path(file)): \(ranked[0].0) (\(Format.percent(Double(ranked[0].1))))")
+                    Console.out("\(Format.path(file)): \(isUnknown ? "unknown" : ranked[0].0) (\(Format.percent(Double(ranked[0].1))))")
                     for (label, probability) in shown {
                         Console.out("  \(Format.pad(label, width))  \(Format.pad(Format.percent(Double(probability)), 6, right: true))  \(Format.bar(Double(probability)))")
                     }
@@ -87,6 +98,17 @@ struct Predict: ParsableCommand {
 struct PredictionJSON: Encodable {
     struct Entry: Encodable { var label: String; var probability: Double }
     var file: String
-    var label: String
+    /// `null` when the top probability is below `--min-confidence`.
+    var label: String?
     var probabilities: [Entry]
+
+    enum CodingKeys: CodingKey { case file, label, probabilities }
+
+    /// Writes `"label": null` explicitly (the synthesized encoder would leave the key out).
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(label, forKey: .label)
+        try container.encode(probabilities, forKey: .probabilities)
+    }
 }

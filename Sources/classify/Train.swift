@@ -9,6 +9,9 @@ extension Activation: ExpressibleByArgument {
 }
 extension Cost: ExpressibleByArgument {}
 extension Optimizer: ExpressibleByArgument {}
+extension StandardizationMode: ExpressibleByArgument {}
+extension EpochSelection: ExpressibleByArgument {}
+extension ClassWeighting: ExpressibleByArgument {}
 
 /// `classify train DIR`: load a folder-per-class tree, train, save the best model.
 struct Train: ParsableCommand {
@@ -67,7 +70,7 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("The random seed: the same data and seed give the same model file.", valueName: "n"))
     var seed: UInt64 = TrainingConfiguration().seed
 
-    @Option(help: ArgumentHelp("The network's input size, e.g. 28x28 (default: the images' most common size, shrunk to at most 4,096 pixels).", valueName: "WxH"))
+    @Option(help: ArgumentHelp("The network's input size, e.g. 28x28 (default: the images' most common size, shrunk to at most 1,024 pixels below 10,000 images, else 4,096).", valueName: "WxH"))
     var size: ImageSize?
 
     @Option(help: ArgumentHelp("The network's colour: gray or rgb (default: gray if every image is grey).", valueName: "mode"))
@@ -78,6 +81,18 @@ struct Train: ParsableCommand {
 
     @Option(help: ArgumentHelp("Worker threads for decoding and matrix products (default: all cores).", valueName: "n"))
     var threads: Int?
+
+    @Option(help: ArgumentHelp("Input standardization: per-input (each input's mean and deviation over the training images), global or none.", valueName: "mode"))
+    var standardize: StandardizationMode = TrainingConfiguration().standardization
+
+    @Option(help: ArgumentHelp("What picks the best epoch on the validation images: accuracy (lower loss breaks ties) or loss.", valueName: "criterion"))
+    var select: EpochSelection = TrainingConfiguration().selection
+
+    @Option(name: .customLong("class-weight"), help: ArgumentHelp("none, or balanced: sample every class equally often (for imbalanced classes).", valueName: "mode"))
+    var classWeight: ClassWeighting = TrainingConfiguration().classWeight
+
+    @Flag(inversion: .prefixedNo, help: "After choosing the epoch count on the validation images, retrain on every image for that many epochs and save that model.")
+    var refit = TrainingConfiguration().refit
 
     @Flag(help: "Print a JSON summary on stdout instead of text (progress still goes to stderr).")
     var json = false
@@ -141,6 +156,10 @@ struct Train: ParsableCommand {
         configuration.l2 = l2
         configuration.validationFraction = validationSplit
         configuration.seed = seed
+        configuration.standardization = standardize
+        configuration.selection = select
+        configuration.refit = refit
+        configuration.classWeight = classWeight
         try configuration.validate()
         let sizes = [loaded.dataset.inputCount] + configuration.hiddenLayers + [loaded.classes.count]
         Console.err("Network: \(sizes.map(String.init).joined(separator: "-")), \(configuration.hiddenLayers.isEmpty ? "no hidden layer" : "\(activation.rawValue) hidden units"), \(cost.outputActivation.rawValue) outputs with \(cost.rawValue) cost, \(optimizer.rawValue) optimizer.")
@@ -155,7 +174,8 @@ struct Train: ParsableCommand {
 
         // 3. The model file, written atomically.
         let classifier = ImageClassifier(network: result.network, classes: loaded.classes,
-                                         inputFormat: loaded.inputFormat, summary: result.summary)
+                                         inputFormat: loaded.inputFormat, inputStandardization: result.standardization,
+                                         temperature: result.temperature, summary: result.summary)
         try classifier.write(to: modelURL)
         let totalSeconds = Date().timeIntervalSince(start)
         let speed = result.history.isEmpty ? 0
@@ -199,6 +219,9 @@ struct Train: ParsableCommand {
         for skipped in loaded.skipped {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
         }
+        if let smallest = counts.min(), let largest = counts.max(), largest > 3 * smallest {
+            Console.err("Warning: the classes are imbalanced: the largest has \(Format.count(largest)) images, more than 3× the smallest (\(Format.count(smallest))); consider --class-weight balanced, and read balanced accuracy in classify evaluate.")
+        }
         let f = loaded.inputFormat
         Console.err("Input: \(f.width)×\(f.height) \(f.color.rawValue) (\(Format.count(f.inputCount)) input neurons), transparency composited onto \(f.background).")
     }
@@ -206,7 +229,7 @@ struct Train: ParsableCommand {
     private func printSummary(_ result: TrainingResult, loaded: LabeledFolder, model: URL, seconds: Double, speed: Double) {
         let s = result.summary
         var how = ""
-        if result.wasInterrupted { how = ", stopped by Ctrl-C" } else if result.stoppedEarly { how = ", stopped early: no better validation loss for \(patience) epochs" }
+        if result.wasInterrupted { how = ", stopped by Ctrl-C" } else if result.stoppedEarly { how = ", stopped early: no better validation accuracy or loss for \(patience) epochs" }
         Console.out("Trained on \(Format.count(s.trainingExamples)) images (\(Format.count(s.validationExamples)) more held out for validation) in \(Format.duration(seconds)).")
         Console.out("  epochs               \(s.epochs) (best \(s.bestEpoch)\(how))")
         Console.out("  training accuracy    \(Format.percent(s.trainingAccuracy))")
@@ -214,7 +237,12 @@ struct Train: ParsableCommand {
             Console.out("  validation accuracy  \(Format.percent(v))")
         }
         Console.out("  speed                \(Format.count(Int(speed))) samples/s")
-        Console.out("Saved the model (epoch \(s.bestEpoch)) to \(Format.path(model)).")
+        if let examples = s.refitExamples, let epochs = s.refitEpochs {
+            Console.out("  refit                \(epochs) epochs on all \(Format.count(examples)) images (the best epoch's count)")
+            Console.out("Saved the refit model to \(Format.path(model)).")
+        } else {
+            Console.out("Saved the model (epoch \(s.bestEpoch)) to \(Format.path(model)).")
+        }
     }
 }
 

@@ -47,17 +47,6 @@ import Testing
         #expect(classifier.prediction(for: image).probabilities.map(\.probability) == p.sorted(by: >))
     }
 
-    @Test func batchOfImagesMatchesOneImageAtATime() {
-        let classifier = F.classifier()
-        let images = [Self.image([0, 0, 0, 0]), Self.image([10, 20, 30, 40]), Self.image([255, 0, 255, 0])]
-        let batch = classifier.probabilities(for: images)
-        #expect(batch.rows == 3 && batch.columns == 2)
-        for (i, image) in images.enumerated() {
-            let single = classifier.probabilities(for: image)
-            for j in 0 ..< 2 { #expect(isClose(batch[i, j], single[j])) }
-        }
-        #expect(classifier.probabilities(for: [Image]()).rows == 0)
-    }
 
     @Test(arguments: [1, 2, 5, 256])
     func datasetProbabilitiesDoNotDependOnTheBatchSize(_ batchSize: Int) {

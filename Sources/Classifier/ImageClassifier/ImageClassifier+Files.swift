@@ -17,12 +17,12 @@ extension ImageClassifier {
         while chunkStart < urls.count {
             let chunk = Array(urls[chunkStart ..< min(urls.count, chunkStart + chunkSize)])
             let decoded = ParallelResults<Result<[Float], ImagingError>>(count: chunk.count)
-            let format = inputFormat
+            let classifier = self
             DispatchQueue.concurrentPerform(iterations: min(max(1, threads), chunk.count)) { worker in
                 var i = worker
                 while i < chunk.count {
                     do throws(ImagingError) {
-                        decoded.set(i, .success(format.inputVector(for: try PNG.decode(contentsOf: chunk[i]))))
+                        decoded.set(i, .success(classifier.inputs(for: try PNG.decode(contentsOf: chunk[i]))))
                     } catch {
                         decoded.set(i, .failure(error))
                     }
@@ -35,7 +35,7 @@ extension ImageClassifier {
             for (row, v) in good.enumerated() {
                 batch.elements.replaceSubrange(row * d ..< (row + 1) * d, with: v)
             }
-            let output = good.isEmpty ? batch : network.forward(batch)
+            let output = good.isEmpty ? batch : network.forward(batch, temperature: temperature)
             var row = 0
             for v in vectors {
                 switch v {

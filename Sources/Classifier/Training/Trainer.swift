@@ -14,8 +14,11 @@ public struct EpochReport: Sendable, Equatable {
     public var validationAccuracy: Double?
     /// Training throughput of the epoch (examples per second of forward + backward + update).
     public var samplesPerSecond: Double
-    /// Whether this epoch's weights are the best so far (lowest validation loss, or the last epoch without validation).
+    /// Whether this epoch's weights are the best so far (highest validation accuracy, lower
+    /// validation loss breaking ties; the last epoch without validation).
     public var isBest: Bool
+    /// Whether this epoch belongs to the refit on every image (after the epoch count was chosen).
+    public var isRefit: Bool = false
 }
 
 /// Progress inside an epoch, sent every tenth of a second or so and after the last batch.
@@ -50,23 +53,34 @@ public struct TrainingResult: Sendable {
     public var network: Network
     /// What the model file records about the training (epochs, best epoch, accuracies, hyper-parameters).
     public var summary: TrainingSummary
-    /// One report per epoch run.
+    /// One report per epoch run (the refit's epochs last, marked `isRefit`).
     public var history: [EpochReport]
+    /// `x = (b / 255 − mean) / deviation` that the network was trained with.
+    public var standardization: InputStandardization
+    /// The softmax temperature fitted on the validation images (1 without validation).
+    public var temperature: Float
     /// `shouldStop` returned true (e.g. Ctrl-C): training ended early by request.
     public var wasInterrupted: Bool
-    /// Early stopping ended training: `patience` epochs without a new best validation loss.
+    /// Early stopping ended training: `patience` epochs without a new best validation accuracy or loss.
     public var stoppedEarly: Bool
 }
 
 /// Trains a network on a dataset with mini-batch gradient descent and backpropagation.
 ///
-/// Epochs of shuffled mini-batches (the last, partial batch included); per batch: the bytes are
-/// converted to `x = value / 255`, forward pass, cost, backpropagation (BP1–BP4), one optimizer
-/// step. Buffers are allocated once; the step allocates nothing. One `SeededGenerator(seed)`
-/// drives initialisation, the split and shuffling, so the same data and seed (and BLAS thread
-/// count and `threads`) give bit-identical weights. With `configuration.threads = n > 1` a
-/// mini-batch is split into `n` row shards that run forward and backward concurrently, their
-/// gradients summed in shard order before one optimizer step.
+/// 1. Split off a stratified validation part (`validationFraction`); fit the input
+///    standardization on the training part (`InputStandardization(fitting:)`).
+/// 2. Epochs of shuffled mini-batches (the last, partial batch included); per batch: the bytes
+///    become inputs through the standardization, forward pass, cost, backpropagation (BP1–BP4),
+///    one optimizer step. After each epoch the validation accuracy and loss; the best epoch is
+///    the one with the highest validation accuracy, the lower loss breaking ties; training stops
+///    after `patience` epochs without a new best.
+/// 3. The softmax temperature is fitted on the validation images (`Trainer.fitTemperature`).
+/// 4. With `refit`, a fresh network is trained on every image (training + validation, the
+///    standardization fitted on all of them) for the best epoch count, and is the result.
+///
+/// Buffers are allocated once; the step allocates nothing. One `SeededGenerator(seed)` drives
+/// initialisation, the split and shuffling, so the same data and seed (and BLAS thread count and
+/// `threads`) give bit-identical weights.
 public struct Trainer: Sendable {
     /// The settings of every training this trainer runs.
     public var configuration: TrainingConfiguration
@@ -94,128 +108,44 @@ public struct Trainer: Sendable {
         guard dataset.classCount >= 2, Set(dataset.labels).count >= 2 else {
             throw .unusableData(reason: "training needs examples of at least two classes")
         }
-        let learningRate = c.effectiveLearningRate
         var generator = SeededGenerator(seed: c.seed)
-        var network = Network(sizes: [dataset.inputCount] + c.hiddenLayers + [dataset.classCount],
+        let network = Network(sizes: [dataset.inputCount] + c.hiddenLayers + [dataset.classCount],
                               hiddenActivation: c.activation, cost: c.cost, using: &generator)
         let (training, validation) = c.validationFraction > 0
             ? dataset.stratifiedSplit(validationFraction: c.validationFraction, using: &generator)
             : (dataset, dataset.subset([]))
-        let hasValidation = validation.count > 0
+        let standardization = c.standardization.fitted(on: training)
+        var run = EpochLoop(configuration: c, network: network, training: training, validation: validation,
+                            standardization: standardization, maxEpochs: c.maxEpochs)
+        try run.run(using: &generator, progress: progress, shouldStop: shouldStop)
 
-        let m = min(c.batchSize, training.count)
-        let (inputs, classes) = (dataset.inputCount, dataset.classCount)
-        // Data parallelism within the batch: `workers` shards of the batch run forward and
-        // backward concurrently, each with its own workspace and single-threaded BLAS; their
-        // gradients are summed in shard order. Below `Trainer.minimumShardRows` rows per shard
-        // the synchronisation costs more than it saves, and BLAS threads each product instead.
-        let workers = min(c.threads ?? 1, max(1, m / Trainer.minimumShardRows))
-        let blasThreads = Kernels.threadCount
-        if workers > 1 { Kernels.setThreadCount(1) }
-        defer { if workers > 1 { Kernels.setThreadCount(blasThreads) } }
-        var shards = (0 ..< workers).map { _ in
-            BackpropagationWorkspace(sizes: network.sizes, capacity: (m + workers - 1) / workers)
+        let bestReport = run.history[run.bestIndex]
+        var temperature: Float = 1
+        if validation.count > 0 && c.cost == .crossEntropy && c.calibrate {
+            temperature = Trainer.fitTemperature(run.best, on: validation, standardization: standardization)
         }
-        var workspace = workers == 1 ? shards[0] : BackpropagationWorkspace(sizes: network.sizes, capacity: m)
-        if workers == 1 { shards = [] }  // the one workspace serves training and validation
-        var optimizer = OptimizerState(optimizer: c.optimizer, learningRate: learningRate, l2: c.l2, network: network)
-        var order = Array(0 ..< training.count)
-        let batchCount = (training.count + m - 1) / m
-        let clock = ContinuousClock()
+        var result = TrainingResult(
+            network: run.best, summary: TrainingSummary(
+                epochs: run.history.count, bestEpoch: bestReport.epoch, trainingAccuracy: bestReport.trainingAccuracy,
+                validationAccuracy: bestReport.validationAccuracy, trainingExamples: training.count,
+                validationExamples: validation.count, seed: c.seed, hyperparameters: c.hyperparameters),
+            history: run.history, standardization: standardization, temperature: temperature,
+            wasInterrupted: run.wasInterrupted, stoppedEarly: run.stoppedEarly)
+        guard c.refit, validation.count > 0, !run.wasInterrupted else { return result }
 
-        var best = network
-        var bestLoss = Double.infinity
-        var bestIndex = 0
-        var history = [EpochReport]()
-        var epochsWithoutImprovement = 0
-        var (wasInterrupted, stoppedEarly) = (false, false)
-
-        for epoch in 1 ... c.maxEpochs {
-            Dataset.shuffle(&order, using: &generator)
-            let start = clock.now
-            var lastProgress = start
-            var (lossSum, correct, seen) = (0.0, 0, 0)
-            for batch in 0 ..< batchCount {
-                let range = batch * m ..< min((batch + 1) * m, training.count)
-                let rows = range.count
-                var (loss, ok) = (0.0, 0)
-                if workers == 1 {
-                    for (i, index) in order[range].enumerated() { workspace.labels[i] = training.labels[index] }
-                    Kernels.gatherScaledBytes(training.inputs, indices: order[range], columns: inputs, into: &workspace.x)
-                    network.forward(rows: rows, workspace: &workspace)
-                    (loss, ok) = c.cost.totalLoss(outputs: workspace.output, labels: workspace.labels[..<rows],
-                                                  rows: rows, columns: classes)
-                    guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
-                    if c.optimizer == .sgd {  // fast path: BP4 and the step in one sgemm
-                        network.backwardWithGradientDescent(labels: workspace.labels[..<rows], rows: rows,
-                                                            learningRate: learningRate, l2: c.l2, workspace: &workspace)
-                    } else {
-                        network.backward(labels: workspace.labels[..<rows], rows: rows, workspace: &workspace)
-                        optimizer.update(&network, with: workspace)
-                    }
-                } else {
-                    Kernels.concurrentlyUpdate(&shards) { k, shard in  // shard k: rows [k·rows/n, (k+1)·rows/n)
-                        let part = range.lowerBound + k * rows / workers ..< range.lowerBound + (k + 1) * rows / workers
-                        for (i, index) in order[part].enumerated() { shard.labels[i] = training.labels[index] }
-                        Kernels.gatherScaledBytes(training.inputs, indices: order[part], columns: inputs, into: &shard.x)
-                        network.forward(rows: part.count, workspace: &shard)
-                        (shard.loss, shard.correct) = c.cost.totalLoss(outputs: shard.output, labels: shard.labels[..<part.count],
-                                                                       rows: part.count, columns: classes)
-                        network.backward(labels: shard.labels[..<part.count], rows: part.count, meanOver: rows,
-                                         workspace: &shard)
-                    }
-                    for shard in shards { (loss, ok) = (loss + shard.loss, ok + shard.correct) }
-                    guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
-                    Kernels.addShardGradients(&shards)
-                    optimizer.update(&network, with: shards[0])
-                }
-                (lossSum, correct, seen) = (lossSum + loss, correct + ok, seen + rows)
-
-                let stop = shouldStop()
-                let now = clock.now
-                if stop || batch == batchCount - 1 || now - lastProgress >= .milliseconds(100) {
-                    lastProgress = now
-                    progress(.batch(BatchProgress(
-                        epoch: epoch, maxEpochs: c.maxEpochs, batch: batch + 1, batchCount: batchCount,
-                        loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen),
-                        samplesPerSecond: Double(seen) / Trainer.seconds(now - start))))
-                }
-                if stop { wasInterrupted = true; break }
-            }
-            let samplesPerSecond = Double(seen) / Trainer.seconds(clock.now - start)
-            guard network.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
-
-            var report = EpochReport(epoch: epoch, maxEpochs: c.maxEpochs, trainingLoss: lossSum / Double(seen),
-                                     trainingAccuracy: Double(correct) / Double(seen), validationLoss: nil,
-                                     validationAccuracy: nil, samplesPerSecond: samplesPerSecond, isBest: true)
-            if hasValidation {
-                let (loss, accuracy) = network.evaluate(validation, workspace: &workspace)
-                guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
-                report.validationLoss = loss
-                report.validationAccuracy = accuracy
-                report.isBest = loss < bestLoss
-            }
-            if report.isBest {
-                best = network
-                bestLoss = report.validationLoss ?? report.trainingLoss
-                bestIndex = history.count
-                epochsWithoutImprovement = 0
-            } else {
-                epochsWithoutImprovement += 1
-            }
-            history.append(report)
-            progress(.epoch(report))
-            if wasInterrupted { break }
-            if hasValidation && epochsWithoutImprovement >= c.patience { stoppedEarly = true; break }
-        }
-
-        let bestReport = history[bestIndex]
-        let summary = TrainingSummary(
-            epochs: history.count, bestEpoch: bestReport.epoch, trainingAccuracy: bestReport.trainingAccuracy,
-            validationAccuracy: bestReport.validationAccuracy, trainingExamples: training.count,
-            validationExamples: validation.count, seed: c.seed, hyperparameters: c.hyperparameters)
-        return TrainingResult(network: best, summary: summary, history: history,
-                              wasInterrupted: wasInterrupted, stoppedEarly: stoppedEarly)
+        // The refit: every image, the chosen epoch count, a fresh network from the same generator.
+        let everything = c.standardization.fitted(on: dataset)
+        let fresh = Network(sizes: network.sizes, hiddenActivation: c.activation, cost: c.cost, using: &generator)
+        var refit = EpochLoop(configuration: c, network: fresh, training: dataset, validation: dataset.subset([]),
+                              standardization: everything, maxEpochs: bestReport.epoch, isRefit: true)
+        try refit.run(using: &generator, progress: progress, shouldStop: shouldStop)
+        result.network = refit.network
+        result.standardization = everything
+        result.history += refit.history
+        result.summary.refitExamples = dataset.count
+        result.summary.refitEpochs = refit.history.count
+        result.wasInterrupted = refit.wasInterrupted
+        return result
     }
 
     /// The fewest rows per shard for which splitting a mini-batch across workers pays. Measured
@@ -225,29 +155,8 @@ public struct Trainer: Sendable {
     /// with the second core free. Under load neither kind of threading beats one thread.
     static let minimumShardRows = 64
 
-    private static func seconds(_ duration: Duration) -> Double {
+    static func seconds(_ duration: Duration) -> Double {
         let (s, attoseconds) = duration.components
         return max(Double(s) + Double(attoseconds) * 1e-18, 1e-9)
-    }
-}
-
-extension Network {
-    /// Mean cost and accuracy on a dataset, in batches through `workspace` (no allocation per batch).
-    func evaluate(_ dataset: Dataset, workspace w: inout BackpropagationWorkspace) -> (loss: Double, accuracy: Double) {
-        guard dataset.count > 0 else { return (0, 0) }
-        let order = Array(0 ..< dataset.count)
-        var (loss, correct) = (0.0, 0)
-        var start = 0
-        while start < dataset.count {
-            let range = start ..< min(start + w.capacity, dataset.count)
-            Kernels.gatherScaledBytes(dataset.inputs, indices: order[range], columns: dataset.inputCount, into: &w.x)
-            forward(rows: range.count, workspace: &w)
-            let batch = cost.totalLoss(outputs: w.output, labels: dataset.labels[range], rows: range.count,
-                                       columns: dataset.classCount)
-            loss += batch.loss
-            correct += batch.correct
-            start = range.upperBound
-        }
-        return (loss / Double(dataset.count), Double(correct) / Double(dataset.count))
     }
 }

@@ -33,6 +33,18 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var threads: Int? = nil
     /// Seed of the one generator behind initialisation, split and shuffling.
     public var seed: UInt64 = 42
+    /// How inputs are standardised before the network (`InputStandardization`).
+    public var standardization: StandardizationMode = .perInput
+    /// What picks the best epoch on the validation images.
+    public var selection: EpochSelection = .accuracy
+    /// After choosing the epoch count on the validation images, train a fresh network on every
+    /// image for that many epochs and keep it (no effect without validation).
+    public var refit = true
+    /// Fit a softmax temperature on the validation images (cross-entropy only).
+    public var calibrate = true
+    /// How the classes weigh in training: `.none` (as many as their examples) or `.balanced`
+    /// (every class sampled equally often per epoch).
+    public var classWeight: ClassWeighting = .none
 
     /// All defaults.
     public init() {}
@@ -76,6 +88,46 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "max_epochs": "\(maxEpochs)",
             "patience": "\(patience)",
             "validation_split": "\(validationFraction)",
+            "standardization": standardization.rawValue,
+            "selection": selection.rawValue,
+            "refit": "\(refit)",
+            "class_weight": classWeight.rawValue,
         ]
     }
+}
+
+/// How the trainer standardises inputs: `x = (b / 255 − mean) / deviation` (`InputStandardization`).
+public enum StandardizationMode: String, Sendable, Equatable, CaseIterable {
+    /// Mean and deviation of each input over the training images (deviations floored).
+    case perInput = "per-input"
+    /// One mean and one deviation over all inputs of the training images.
+    case global
+    /// None: `x = b / 255`.
+    case none
+
+    /// The standardization this mode fits on `dataset`.
+    func fitted(on dataset: Dataset) -> InputStandardization {
+        switch self {
+        case .perInput: InputStandardization(fitting: dataset, perInput: true)
+        case .global: InputStandardization(fitting: dataset, perInput: false)
+        case .none: .identity(inputCount: dataset.inputCount)
+        }
+    }
+}
+
+/// What makes an epoch the best on the validation images.
+public enum EpochSelection: String, Sendable, Equatable, CaseIterable {
+    /// Highest validation accuracy, the lower validation loss breaking ties.
+    case accuracy
+    /// Lowest validation loss.
+    case loss
+}
+
+/// How much each class weighs in training.
+public enum ClassWeighting: String, Sendable, Equatable, CaseIterable {
+    /// Every example once per epoch: a class weighs as much as it has examples.
+    case none
+    /// Balanced sampling: per epoch every class contributes as many examples as the largest
+    /// (smaller classes cycle through theirs again), so each class weighs the same.
+    case balanced
 }
