@@ -183,6 +183,29 @@ def torch_mlp(xtr, ytr, xte, yte, seed):
     return acc, seconds
 
 
+CACHE_FILE = os.path.join(CACHE, "accuracy-references.json")
+
+
+def load_cache():
+    try:
+        with open(CACHE_FILE) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return {}
+
+
+def reference(cache, reuse, key, fit, seed):
+    """(accuracy, seconds) of one reference fit, from the cache when allowed; always recorded."""
+    if reuse and key in cache:
+        return tuple(cache[key])
+    result = fit(seed)
+    cache[key] = list(result)
+    os.makedirs(CACHE, exist_ok=True)
+    with open(CACHE_FILE, "w") as f:
+        json.dump(cache, f, indent=1, sort_keys=True)
+    return result
+
+
 def stats(values):
     return {"mean": float(np.mean(values)), "min": float(np.min(values)), "max": float(np.max(values)),
             "values": [float(v) for v in values]}
@@ -198,6 +221,10 @@ def main():
     p.add_argument("--classify", default=None, help="a classify binary (default: build one in .build-accuracy)")
     p.add_argument("--extra", default="", help="flags added to every classify train (experiments only)")
     p.add_argument("--json", default=None, help="write the raw results here")
+    p.add_argument("--reuse-references", action="store_true",
+                   help="take the references' results from earlier runs on the same pixels and seeds "
+                        "(.bench-cache/accuracy-references.json) instead of fitting them again; their times "
+                        "then come from another run, which the table header says")
     a = p.parse_args()
     names = a.sets.split(",") if a.sets else (["fruit", "digits", "weather4"] if a.quick else list(SETS))
     seeds = [int(s) for s in a.seeds.split(",")] if a.seeds else ([1] if a.quick else [1, 2, 3])
@@ -215,8 +242,10 @@ def main():
     load = os.getloadavg()
     print(f"classify accuracy suite — {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} — seeds "
           f"{','.join(map(str, seeds))} — load average at start {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}"
-          + (f" — extra flags: {a.extra}" if extra else ""), flush=True)
+          + (f" — extra flags: {a.extra}" if extra else "")
+          + (" — references' results and times reused from earlier runs" if a.reuse_references else ""), flush=True)
     rows = []
+    cache = load_cache()
     with tempfile.TemporaryDirectory() as work:
         for name in names:
             root = SETS[name]()
@@ -235,18 +264,24 @@ def main():
                 xtr, ytr = pixels(classify, os.path.join(root, "train"), fmt, name + "-train")
                 xte, yte = pixels(classify, os.path.join(root, "test"), fmt, name + "-test")
                 row["train"], row["test"] = len(ytr), len(yte)
+                key = f"{name}-{fmt['width']}x{fmt['height']}-{fmt['color']}"
+
+                def mlp(seed):
+                    t = time.perf_counter()
+                    model = MLPClassifier(random_state=seed).fit(xtr, ytr)
+                    return model.score(xte, yte), time.perf_counter() - t
+
+                def logistic(_):
+                    t = time.perf_counter()
+                    model = LogisticRegression(max_iter=2000).fit(xtr, ytr)
+                    return model.score(xte, yte), time.perf_counter() - t
+
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    m_acc, m_sec = [], []
-                    for seed in seeds:
-                        t = time.perf_counter()
-                        mlp = MLPClassifier(random_state=seed).fit(xtr, ytr)
-                        m_sec.append(time.perf_counter() - t)
-                        m_acc.append(mlp.score(xte, yte))
-                    t = time.perf_counter()
-                    lr = LogisticRegression(max_iter=2000).fit(xtr, ytr)
-                    row["logistic"] = {"accuracy": stats([lr.score(xte, yte)]), "seconds": stats([time.perf_counter() - t])}
-                row["mlp"] = {"accuracy": stats(m_acc), "seconds": stats(m_sec)}
+                    m = [reference(cache, a.reuse_references, f"{key}|mlp|{seed}", mlp, seed) for seed in seeds]
+                    lr = reference(cache, a.reuse_references, f"{key}|logistic", logistic, None)
+                row["logistic"] = {"accuracy": stats([lr[0]]), "seconds": stats([lr[1]])}
+                row["mlp"] = {"accuracy": stats([r[0] for r in m]), "seconds": stats([r[1] for r in m])}
                 if use_torch:
                     res = [torch_mlp(xtr, ytr, xte, yte, s) for s in seeds]
                     row["torch"] = {"accuracy": stats([r[0] for r in res]), "seconds": stats([r[1] for r in res])}

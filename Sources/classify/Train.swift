@@ -12,6 +12,7 @@ extension Optimizer: ExpressibleByArgument {}
 extension StandardizationMode: ExpressibleByArgument {}
 extension EpochSelection: ExpressibleByArgument {}
 extension ClassWeighting: ExpressibleByArgument {}
+extension LearningRateSchedule: ExpressibleByArgument {}
 
 /// `classify train DIR`: load a folder-per-class tree, train, save the best model.
 struct Train: ParsableCommand {
@@ -91,6 +92,9 @@ struct Train: ParsableCommand {
     @Option(name: .customLong("class-weight"), help: ArgumentHelp("none, or balanced: sample every class equally often (for imbalanced classes).", valueName: "mode"))
     var classWeight: ClassWeighting = TrainingConfiguration().classWeight
 
+    @Option(help: ArgumentHelp("The refit's learning-rate schedule: cosine (decay to 0) or constant.", valueName: "name"))
+    var schedule: LearningRateSchedule = TrainingConfiguration().schedule
+
     @Flag(inversion: .prefixedNo, help: "After choosing the epoch count on the validation images, retrain on every image for that many epochs and save that model.")
     var refit = TrainingConfiguration().refit
 
@@ -160,6 +164,7 @@ struct Train: ParsableCommand {
         configuration.selection = select
         configuration.refit = refit
         configuration.classWeight = classWeight
+        configuration.schedule = schedule
         try configuration.validate()
         let sizes = [loaded.dataset.inputCount] + configuration.hiddenLayers + [loaded.classes.count]
         Console.err("Network: \(sizes.map(String.init).joined(separator: "-")), \(configuration.hiddenLayers.isEmpty ? "no hidden layer" : "\(activation.rawValue) hidden units"), \(cost.outputActivation.rawValue) outputs with \(cost.rawValue) cost, \(optimizer.rawValue) optimizer.")

@@ -17,6 +17,7 @@ import Testing
         configuration.hiddenLayers = [6]
         configuration.maxEpochs = 3
         configuration.refit = false
+        configuration.standardization = .perInput
         let result = try Trainer(configuration: configuration).train(folder.dataset)
         let classifier = ImageClassifier(network: result.network, classes: folder.classes, inputFormat: folder.inputFormat,
                                          inputStandardization: result.standardization, temperature: result.temperature)

@@ -178,6 +178,7 @@ import Testing
         var configuration = TrainingConfiguration()
         configuration.patience = 2
         configuration.learningRate = 0.05
+        configuration.standardization = .perInput
         let data = Self.separable(count: 300, seed: 4)
         let result = try Trainer(configuration: configuration).train(data)
         let refit = result.history.filter(\.isRefit)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The epoch loop of one training run: shuffled mini-batches, an optimizer step per batch,
 /// validation after each epoch, the best epoch's weights kept, early stopping.
 ///
@@ -58,6 +60,10 @@ struct EpochLoop {
         let batchCount = (order.count + m - 1) / m
         let clock = ContinuousClock()
         var (bestAccuracy, bestLoss) = (-1.0, Double.infinity)
+        // Cosine decay over a run of known length (the refit): η_t = η · ½(1 + cos(π t / T)), t = steps taken.
+        let decays = isRefit && c.schedule == .cosine
+        let totalSteps = Double(maxEpochs * batchCount)
+        var step = 0
         var epochsWithoutImprovement = 0
 
         for epoch in 1 ... maxEpochs {
@@ -70,6 +76,10 @@ struct EpochLoop {
                 let range = batch * m ..< min((batch + 1) * m, order.count)
                 let rows = range.count
                 var (loss, ok) = (0.0, 0)
+                if decays {
+                    optimizer.learningRate = learningRate * Float(0.5 * (1 + Foundation.cos(Double.pi * Double(step) / totalSteps)))
+                }
+                step += 1
                 if workers == 1 {
                     for (i, index) in order[range].enumerated() { workspace.labels[i] = training.labels[index] }
                     standardization.gather(training.inputs, rows: order[range], into: &workspace.x)
@@ -79,7 +89,7 @@ struct EpochLoop {
                     guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
                     if c.optimizer == .sgd {  // fast path: BP4 and the step in one sgemm
                         network.backwardWithGradientDescent(labels: workspace.labels[..<rows], rows: rows,
-                                                            learningRate: learningRate, l2: c.l2, workspace: &workspace)
+                                                            learningRate: optimizer.learningRate, l2: c.l2, workspace: &workspace)
                     } else {
                         network.backward(labels: workspace.labels[..<rows], rows: rows, workspace: &workspace)
                         optimizer.update(&network, with: workspace)
