@@ -206,6 +206,29 @@ def reference(cache, reuse, key, fit, seed):
     return result
 
 
+def merge(paths):
+    """Rows of several --json files combined per set: every side's values pooled."""
+    merged = {}
+    for path in paths:
+        with open(path) as f:
+            for row in json.load(f):
+                target = merged.setdefault(row["set"], {"set": row["set"], "held_out": row["held_out"],
+                                                        "input": row["input"]})
+                for side in ("classify", "mlp", "logistic", "torch"):
+                    if side in row:
+                        for key in ("accuracy", "seconds"):
+                            values = target.setdefault(side, {}).setdefault(key, {"values": []})["values"]
+                            values += row[side][key]["values"]
+                target.setdefault("classify_reports", []).extend(row.get("classify_reports", []))
+    rows = []
+    for row in merged.values():
+        for side in ("classify", "mlp", "logistic", "torch"):
+            if side in row:
+                row[side] = {k: stats(v["values"]) for k, v in row[side].items()}
+        rows.append(row)
+    return rows
+
+
 def stats(values):
     return {"mean": float(np.mean(values)), "min": float(np.min(values)), "max": float(np.max(values)),
             "values": [float(v) for v in values]}
@@ -218,6 +241,11 @@ def main():
     p.add_argument("--quick", action="store_true", help="fruit, digits, weather4, one seed, no torch")
     p.add_argument("--classify-only", action="store_true", help="only classify's side (for tuning)")
     p.add_argument("--no-torch", action="store_true")
+    p.add_argument("--no-logistic", action="store_true", help="skip LogisticRegression (e.g. in all but one of parallel runs)")
+    p.add_argument("--merge", nargs="+", default=None, metavar="JSON",
+                   help="print the table of several runs' --json files (e.g. one per seed, run in parallel)")
+    p.add_argument("--references-only", action="store_true",
+                   help="fit only the references (into the cache); classify trains one epoch to fix the input format")
     p.add_argument("--classify", default=None, help="a classify binary (default: build one in .build-accuracy)")
     p.add_argument("--extra", default="", help="flags added to every classify train (experiments only)")
     p.add_argument("--json", default=None, help="write the raw results here")
@@ -226,6 +254,9 @@ def main():
                         "(.bench-cache/accuracy-references.json) instead of fitting them again; their times "
                         "then come from another run, which the table header says")
     a = p.parse_args()
+    if a.merge:
+        print(table(merge(a.merge)))
+        return
     names = a.sets.split(",") if a.sets else (["fruit", "digits", "weather4"] if a.quick else list(SETS))
     seeds = [int(s) for s in a.seeds.split(",")] if a.seeds else ([1] if a.quick else [1, 2, 3])
     use_torch = not (a.no_torch or a.quick or a.classify_only)
@@ -251,8 +282,9 @@ def main():
             root = SETS[name]()
             row = {"set": name, "held_out": name in HELD_OUT}
             accs, secs = [], []
-            for seed in seeds:
-                acc, s, model, report = run_classify(classify, root, seed, work, extra)
+            for seed in (seeds[:1] if a.references_only else seeds):
+                acc, s, model, report = run_classify(classify, root, seed, work,
+                                                     extra + (["--epochs", "1", "--no-refit"] if a.references_only else []))
                 accs.append(acc)
                 secs.append(s)
                 row.setdefault("classify_reports", []).append(
@@ -278,9 +310,11 @@ def main():
 
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    m = [reference(cache, a.reuse_references, f"{key}|mlp|{seed}", mlp, seed) for seed in seeds]
-                    lr = reference(cache, a.reuse_references, f"{key}|logistic", logistic, None)
-                row["logistic"] = {"accuracy": stats([lr[0]]), "seconds": stats([lr[1]])}
+                    reuse = a.reuse_references or a.references_only
+                    m = [reference(cache, reuse, f"{key}|mlp|{seed}", mlp, seed) for seed in seeds]
+                    if not a.no_logistic:
+                        lr = reference(cache, reuse, f"{key}|logistic", logistic, None)
+                        row["logistic"] = {"accuracy": stats([lr[0]]), "seconds": stats([lr[1]])}
                 row["mlp"] = {"accuracy": stats([r[0] for r in m]), "seconds": stats([r[1] for r in m])}
                 if use_torch:
                     res = [torch_mlp(xtr, ytr, xte, yte, s) for s in seeds]
@@ -304,8 +338,8 @@ def cell(side, key="accuracy"):
 def verdict(row):
     if "mlp" not in row:
         return ""
-    c, m, l = row["classify"], row["mlp"], row["logistic"]
-    best = max(m["accuracy"]["mean"], l["accuracy"]["mean"])
+    c, m = row["classify"], row["mlp"]
+    best = max(m["accuracy"]["mean"], row["logistic"]["accuracy"]["mean"] if "logistic" in row else 0)
     ok_acc = c["accuracy"]["mean"] >= best - 1e-9
     ok_time = c["seconds"]["mean"] < m["seconds"]["mean"]
     return ("PASS" if ok_acc and ok_time else "MISS") + (" (accuracy)" if not ok_acc else "") + (" (time)" if not ok_time else "")
@@ -313,8 +347,9 @@ def verdict(row):
 
 def line(row):
     return f"{row['set']}: classify {cell(row['classify'])} {cell(row['classify'], 'seconds')}" + (
-        f"; MLP {cell(row['mlp'])} {cell(row['mlp'], 'seconds')}; logistic {cell(row['logistic'])}"
-        f" {cell(row['logistic'], 'seconds')} {verdict(row)}" if "mlp" in row else "")
+        f"; MLP {cell(row['mlp'])} {cell(row['mlp'], 'seconds')}"
+        + (f"; logistic {cell(row['logistic'])} {cell(row['logistic'], 'seconds')}" if "logistic" in row else "")
+        + f" {verdict(row)}" if "mlp" in row else "")
 
 
 def table(rows):
@@ -329,7 +364,8 @@ def table(rows):
         name = r["set"] + (" (held out)" if r["held_out"] else "")
         cells = [name, r["input"], cell(r["classify"]), cell(r["classify"], "seconds")]
         if "mlp" in r:
-            cells += [cell(r["mlp"]), cell(r["mlp"], "seconds"), cell(r["logistic"]), cell(r["logistic"], "seconds")]
+            cells += [cell(r["mlp"]), cell(r["mlp"], "seconds")]
+            cells += [cell(r["logistic"]), cell(r["logistic"], "seconds")] if "logistic" in r else ["", ""]
             gaps.append(r["classify"]["accuracy"]["mean"] - r["mlp"]["accuracy"]["mean"])
         else:
             cells += ["", "", "", ""]
@@ -343,6 +379,13 @@ def table(rows):
                    f"({'PASS' if mean >= 1.5 else 'MISS'}, target ≥ +1.5)")
     mean_c = 100 * float(np.mean([r["classify"]["accuracy"]["mean"] for r in rows]))
     out.append(f"Mean classify accuracy over the sets: {mean_c:.2f}%")
+    eces = [(r["set"], [c["calibration"] for c in r.get("classify_reports", []) if c.get("calibration")]) for r in rows]
+    for name, cal in eces:
+        if cal:
+            after = 100 * float(np.mean([c["ece"] for c in cal]))
+            before = 100 * float(np.mean([c["ece_at_temperature_1"] for c in cal]))
+            t = float(np.mean([c["temperature"] for c in cal]))
+            out.append(f"ECE {name}: {after:.2f}% with temperature (mean T {t:.2f}), {before:.2f}% without")
     return "\n".join(out)
 
 

@@ -1,8 +1,8 @@
 /// Every knob of training, with defaults that give a good model without flags: one ReLU hidden
 /// layer of 128, softmax + cross-entropy, Adam, mini-batches of 32, a stratified 10 % validation
 /// split, the best epoch by validation accuracy (lower loss breaking ties), early stopping after
-/// 10 epochs without a new best, then a refit on every image for the best epoch count with a
-/// cosine-decaying learning rate, a softmax temperature fitted on the validation images, seed 42.
+/// 10 epochs without a new best, then a refit on every image for the best epoch count, a softmax
+/// temperature fitted on the validation images, seed 42.
 /// The choices are measured in `Benchmarks/accuracy.py` (see Benchmarks/README.md).
 public struct TrainingConfiguration: Sendable, Equatable {
     /// Widths of the hidden layers, first to last (`--hidden 128,64`); may be empty (a linear classifier).
@@ -46,7 +46,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Fit a softmax temperature on the validation images (cross-entropy only).
     public var calibrate = true
     /// The learning-rate schedule of the refit (constant during the validated run).
-    public var schedule: LearningRateSchedule = .cosine
+    public var schedule: LearningRateSchedule = .constant
     /// How the classes weigh in training: `.none` (as many as their examples) or `.balanced`
     /// (every class sampled equally often per epoch).
     public var classWeight: ClassWeighting = .none
