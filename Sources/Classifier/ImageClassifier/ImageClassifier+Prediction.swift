@@ -109,10 +109,11 @@ extension ImageClassifier {
         Prediction(probabilities: try probabilities(forFile: url), classes: classes)
     }
 
-    /// Metrics of this classifier on a labelled dataset: `argmax` of each probability row
-    /// against the label.
-    public func metrics(on dataset: Dataset, batchSize: Int = 256) -> ClassificationMetrics {
-        let predicted = ClassificationMetrics.predictedClasses(from: probabilities(for: dataset, batchSize: batchSize))
-        return ClassificationMetrics(actual: dataset.labels, predicted: predicted, classCount: classes.count)
+    /// Ranked predictions for PNG files, decoded in parallel on `threads` workers (see
+    /// `probabilities(forFiles:threads:chunkSize:)`), in the order of `urls`.
+    public func predictions(forFiles urls: [URL], threads: Int) -> [Result<Prediction, ImagingError>] {
+        probabilities(forFiles: urls, threads: threads).map { result in
+            result.map { Prediction(probabilities: $0, classes: classes) }
+        }
     }
 }
