@@ -1,7 +1,7 @@
 /// Every knob of training, with defaults that give a good model without flags: one ReLU hidden
 /// layer of 128, softmax + cross-entropy, Adam, mini-batches of 32, a stratified 10 % validation
-/// split, the best epoch by validation accuracy (lower loss breaking ties), early stopping after
-/// 10 epochs without a new best, then a refit on every image for the best epoch count, a softmax
+/// split, the best epoch by validation loss, early stopping after 10 epochs without a new best,
+/// then a refit on every image for the best epoch count, a softmax
 /// temperature fitted on the validation images, seed 42.
 /// The choices are measured in `Benchmarks/accuracy.py` (see Benchmarks/README.md).
 public struct TrainingConfiguration: Sendable, Equatable {
