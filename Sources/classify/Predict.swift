@@ -39,7 +39,8 @@ struct Predict: ParsableCommand {
     @Option(help: ArgumentHelp("Worker threads for decoding (default: all cores).", valueName: "n"))
     var threads: Int?
 
-    @Option(name: .customLong("min-confidence"), help: ArgumentHelp("Label an image 'unknown' when its top probability is below P (0 to 1).", valueName: "P"))
+    @Option(name: .customLong("min-confidence"),
+            help: ArgumentHelp("Label an image 'unknown' when its top probability is below P (0 to 1).", valueName: "P"))
     var minConfidence: Double?
 
     func validate() throws {

@@ -86,19 +86,23 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("Worker threads for decoding and matrix products (default: all cores).", valueName: "n"))
     var threads: Int?
 
-    @Option(help: ArgumentHelp("Input standardization: per-input (each input's mean and deviation over the training images), global or none.", valueName: "mode"))
+    @Option(help: ArgumentHelp("Input standardization: none, per-input (each input's mean and deviation over the "
+        + "training images) or global.", valueName: "mode"))
     var standardize: StandardizationMode = TrainingConfiguration().standardization
 
-    @Option(help: ArgumentHelp("What picks the best epoch on the validation images: accuracy (lower loss breaks ties) or loss.", valueName: "criterion"))
+    @Option(help: ArgumentHelp("What picks the best epoch on the validation images: loss, or accuracy (lower loss "
+        + "breaks ties).", valueName: "criterion"))
     var select: EpochSelection = TrainingConfiguration().selection
 
-    @Option(name: .customLong("class-weight"), help: ArgumentHelp("none, or balanced: sample every class equally often (for imbalanced classes).", valueName: "mode"))
+    @Option(name: .customLong("class-weight"),
+            help: ArgumentHelp("none, or balanced: sample every class equally often (for imbalanced classes).", valueName: "mode"))
     var classWeight: ClassWeighting = TrainingConfiguration().classWeight
 
     @Option(help: ArgumentHelp("The refit's learning-rate schedule: cosine (decay to 0) or constant.", valueName: "name"))
     var schedule: LearningRateSchedule = TrainingConfiguration().schedule
 
-    @Flag(inversion: .prefixedNo, help: "After choosing the epoch count on the validation images, retrain on every image for that many epochs and save that model.")
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp("After choosing the epoch count on the validation images, retrain "
+        + "on every image for that many epochs and save that model."))
     var refit = TrainingConfiguration().refit
 
     @Flag(help: "Print a JSON summary on stdout instead of text (progress still goes to stderr).")
@@ -269,10 +273,8 @@ struct Train: ParsableCommand {
         Console.out("  speed                \(Format.count(Int(speed))) samples/s")
         if let examples = s.refitExamples, let epochs = s.refitEpochs {
             Console.out("  refit                \(epochs) epochs on all \(Format.count(examples)) images (the best epoch's count)")
-            Console.out("Saved the refit model to \(Format.path(model)).")
-        } else {
-            Console.out("Saved the model (epoch \(s.bestEpoch)) to \(Format.path(model)).")
         }
+        Console.out("Saved the \(s.refitEpochs == nil ? "model (epoch \(s.bestEpoch))" : "refit model") to \(Format.path(model)).")
     }
 }
 

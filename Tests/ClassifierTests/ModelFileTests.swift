@@ -113,7 +113,8 @@ struct Corruption: Sendable, CustomTestStringConvertible {
         #expect(metadata["format_version"] == "2")
         #expect(metadata["temperature"] == "1.0")
         #expect(metadata["classes"] == #"["cat","dog"]"#)
-        #expect(metadata["input"] == ##"{"background":"#0080ff","color":"gray","height":2,"normalization":"(value / 255 - input.mean) / input.deviation","width":2}"##)
+        #expect(metadata["input"] == ##"{"background":"#0080ff","color":"gray","height":2,"##
+            + ##""normalization":"(value / 255 - input.mean) / input.deviation","width":2}"##)
         #expect(metadata["activations"] == #"["relu","softmax"]"#)
         #expect(metadata["cost"] == "cross-entropy")
         #expect(metadata["training"] == #"{"best_epoch":9,"epochs":12,"hyperparameters":{"hidden":"3","learning_rate":"0.001","optimizer":"adam"},"seed":18446744073709551615,"training_accuracy":0.9375,"training_examples":48,"validation_accuracy":0.30000000000000004,"validation_examples":6}"#)
