@@ -35,13 +35,17 @@ public struct Evaluation: Sendable, Equatable {
 
 extension ImageClassifier {
     /// Evaluates this classifier on a labelled dataset: batched forward passes of `batchSize`
-    /// rows (see `probabilities(for:batchSize:)`), then `Evaluation(probabilities:labels:)`.
-    /// With a temperature other than 1, `calibrationAtTemperatureOne` comes from a second pass at `T = 1`.
-    public func evaluation(on dataset: Dataset, batchSize: Int = 256) -> Evaluation {
-        var evaluation = Evaluation(probabilities: probabilities(for: dataset, batchSize: batchSize), labels: dataset.labels)
+    /// rows on `engine` with up to `threads` threads (see `probabilities(for:batchSize:engine:threads:)`),
+    /// then `Evaluation(probabilities:labels:)`. With a temperature other than 1,
+    /// `calibrationAtTemperatureOne` comes from a second pass at `T = 1`.
+    public func evaluation(on dataset: Dataset, batchSize: Int = 256,
+                           engine: MatrixEngine = .builtin, threads: Int = 1) -> Evaluation {
+        var evaluation = Evaluation(probabilities: probabilities(for: dataset, batchSize: batchSize, engine: engine, threads: threads),
+                                    labels: dataset.labels)
         if temperature != 1 {
             evaluation.calibrationAtTemperatureOne = CalibrationReport(
-                probabilities: probabilities(for: dataset, batchSize: batchSize, temperature: 1), labels: dataset.labels)
+                probabilities: probabilities(for: dataset, batchSize: batchSize, temperature: 1, engine: engine, threads: threads),
+                labels: dataset.labels)
         }
         return evaluation
     }

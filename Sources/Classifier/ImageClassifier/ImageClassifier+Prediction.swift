@@ -76,9 +76,11 @@ extension ImageClassifier {
     /// Class probabilities for every example of a dataset, in forward batches of `batchSize` rows
     /// (inputs through `inputStandardization`), so memory stays bounded for large datasets.
     ///
-    /// Shapes: `dataset.count × classes.count`, row `i` for example `i`.
+    /// Shapes: `dataset.count × classes.count`, row `i` for example `i`. Products on `engine`
+    /// with up to `threads` threads.
     /// - Precondition: `dataset.inputCount == inputFormat.inputCount`, `batchSize > 0`.
-    public func probabilities(for dataset: Dataset, batchSize: Int = 256, temperature: Float? = nil) -> Matrix {
+    public func probabilities(for dataset: Dataset, batchSize: Int = 256, temperature: Float? = nil,
+                              engine: MatrixEngine = .builtin, threads: Int = 1) -> Matrix {
         let n = inputFormat.inputCount, k = classes.count
         precondition(dataset.inputCount == n,
                      "dataset has \(dataset.inputCount) inputs per example but the classifier takes \(n)")
@@ -91,7 +93,7 @@ extension ImageClassifier {
             let m = min(batchSize, dataset.count - start)
             if m < batch.rows { batch = Matrix(rows: m, columns: n) }
             inputStandardization.gather(dataset.inputs, rows: order[start ..< start + m], into: &batch.elements)
-            let output = network.forward(batch, temperature: temperature ?? self.temperature)
+            let output = network.forward(batch, temperature: temperature ?? self.temperature, engine: engine, threads: threads)
             result.elements.replaceSubrange(start * k ..< (start + m) * k, with: output.elements)
             start += m
         }
@@ -110,9 +112,10 @@ extension ImageClassifier {
     }
 
     /// Ranked predictions for PNG files, decoded in parallel on `threads` workers (see
-    /// `probabilities(forFiles:threads:chunkSize:)`), in the order of `urls`.
-    public func predictions(forFiles urls: [URL], threads: Int) -> [Result<Prediction, ImagingError>] {
-        probabilities(forFiles: urls, threads: threads).map { result in
+    /// `probabilities(forFiles:threads:engine:chunkSize:)`), in the order of `urls`.
+    public func predictions(forFiles urls: [URL], threads: Int,
+                            engine: MatrixEngine = .builtin) -> [Result<Prediction, ImagingError>] {
+        probabilities(forFiles: urls, threads: threads, engine: engine).map { result in
             result.map { Prediction(probabilities: $0, classes: classes) }
         }
     }

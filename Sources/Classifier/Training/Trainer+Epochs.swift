@@ -1,11 +1,8 @@
 import Foundation
 
 /// The epoch loop of one training run: shuffled mini-batches, an optimizer step per batch,
-/// validation after each epoch, the best epoch's weights kept, early stopping.
-///
-/// With `configuration.threads = n > 1` a mini-batch is split into `n` row shards that run
-/// forward and backward concurrently, their gradients summed in shard order before one
-/// optimizer step.
+/// validation after each epoch, the best epoch's weights kept, early stopping. Both cores go to
+/// the matrix products (`configuration.threads` threads inside each, on `configuration.engine`).
 struct EpochLoop {
     let c: TrainingConfiguration
     private(set) var network: Network
@@ -39,19 +36,7 @@ struct EpochLoop {
         let hasValidation = validation.count > 0
         let m = min(c.batchSize, training.count)
         let classes = training.classCount
-        // Data parallelism within the batch: `workers` shards of the batch run forward and
-        // backward concurrently, each with its own workspace and single-threaded BLAS; their
-        // gradients are summed in shard order. Below `Trainer.minimumShardRows` rows per shard
-        // the synchronisation costs more than it saves, and BLAS threads each product instead.
-        let workers = min(c.threads ?? 1, max(1, m / Trainer.minimumShardRows))
-        let blasThreads = Kernels.threadCount
-        if workers > 1 { Kernels.setThreadCount(1) }
-        defer { if workers > 1 { Kernels.setThreadCount(blasThreads) } }
-        var shards = (0 ..< workers).map { _ in
-            BackpropagationWorkspace(sizes: network.sizes, capacity: (m + workers - 1) / workers)
-        }
-        var workspace = workers == 1 ? shards[0] : BackpropagationWorkspace(sizes: network.sizes, capacity: m)
-        if workers == 1 { shards = [] }  // the one workspace serves training and validation
+        var workspace = BackpropagationWorkspace(sizes: network.sizes, capacity: m, engine: c.engine, threads: c.threads)
         var optimizer = OptimizerState(optimizer: c.optimizer, learningRate: learningRate, l2: c.l2, network: network)
         var order = Array(0 ..< training.count)
         let byClass = c.classWeight == .balanced ? training.indicesByClass() : []
@@ -75,41 +60,22 @@ struct EpochLoop {
             for batch in 0 ..< batchCount {
                 let range = batch * m ..< min((batch + 1) * m, order.count)
                 let rows = range.count
-                var (loss, ok) = (0.0, 0)
                 if decays {
                     optimizer.learningRate = learningRate * Float(0.5 * (1 + Foundation.cos(Double.pi * Double(step) / totalSteps)))
                 }
                 step += 1
-                if workers == 1 {
-                    for (i, index) in order[range].enumerated() { workspace.labels[i] = training.labels[index] }
-                    standardization.gather(training.inputs, rows: order[range], into: &workspace.x)
-                    network.forward(rows: rows, workspace: &workspace)
-                    (loss, ok) = c.cost.totalLoss(outputs: workspace.output, labels: workspace.labels[..<rows],
+                for (i, index) in order[range].enumerated() { workspace.labels[i] = training.labels[index] }
+                standardization.gather(training.inputs, rows: order[range], into: &workspace.x)
+                network.forward(rows: rows, workspace: &workspace)
+                let (loss, ok) = c.cost.totalLoss(outputs: workspace.output, labels: workspace.labels[..<rows],
                                                   rows: rows, columns: classes)
-                    guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
-                    if c.optimizer == .sgd {  // fast path: BP4 and the step in one sgemm
-                        network.backwardWithGradientDescent(labels: workspace.labels[..<rows], rows: rows,
-                                                            learningRate: optimizer.learningRate, l2: c.l2, workspace: &workspace)
-                    } else {
-                        network.backward(labels: workspace.labels[..<rows], rows: rows, workspace: &workspace)
-                        optimizer.update(&network, with: workspace)
-                    }
+                guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
+                if c.optimizer == .sgd {  // fast path: BP4 and the step in one sgemm
+                    network.backwardWithGradientDescent(labels: workspace.labels[..<rows], rows: rows,
+                                                        learningRate: optimizer.learningRate, l2: c.l2, workspace: &workspace)
                 } else {
-                    let (net, training, standardization, c) = (network, training, standardization, c)
-                    Kernels.concurrentlyUpdate(&shards) { k, shard in  // shard k: rows [k·rows/n, (k+1)·rows/n)
-                        let part = range.lowerBound + k * rows / workers ..< range.lowerBound + (k + 1) * rows / workers
-                        for (i, index) in order[part].enumerated() { shard.labels[i] = training.labels[index] }
-                        standardization.gather(training.inputs, rows: order[part], into: &shard.x)
-                        net.forward(rows: part.count, workspace: &shard)
-                        (shard.loss, shard.correct) = c.cost.totalLoss(outputs: shard.output, labels: shard.labels[..<part.count],
-                                                                       rows: part.count, columns: classes)
-                        net.backward(labels: shard.labels[..<part.count], rows: part.count, meanOver: rows,
-                                         workspace: &shard)
-                    }
-                    for shard in shards { (loss, ok) = (loss + shard.loss, ok + shard.correct) }
-                    guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
-                    Kernels.addShardGradients(&shards)
-                    optimizer.update(&network, with: shards[0])
+                    network.backward(labels: workspace.labels[..<rows], rows: rows, workspace: &workspace)
+                    optimizer.update(&network, with: workspace)
                 }
                 (lossSum, correct, seen) = (lossSum + loss, correct + ok, seen + rows)
 

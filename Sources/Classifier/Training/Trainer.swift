@@ -79,8 +79,9 @@ public struct TrainingResult: Sendable {
 ///    standardization fitted on all of them) for the best epoch count, and is the result.
 ///
 /// Buffers are allocated once; the step allocates nothing. One `SeededGenerator(seed)` drives
-/// initialisation, the split and shuffling, so the same data and seed (and BLAS thread count and
-/// `threads`) give bit-identical weights.
+/// initialisation, the split and shuffling, so the same data, seed and matrix engine (for
+/// OpenBLAS also the thread count) give bit-identical weights. The products run on
+/// `configuration.engine` with `configuration.threads` threads.
 public struct Trainer: Sendable {
     /// The settings of every training this trainer runs.
     public var configuration: TrainingConfiguration
@@ -147,13 +148,6 @@ public struct Trainer: Sendable {
         result.wasInterrupted = refit.wasInterrupted
         return result
     }
-
-    /// The fewest rows per shard for which splitting a mini-batch across workers pays. Measured
-    /// on the shared 2-core machine (784-128-10 ReLU, SGD, samples/s, same session each):
-    /// batch 64 in two shards of 32: 79k vs 108k unsplit (1 BLAS thread); batch 256 in two of
-    /// 128: 154k vs 113k under load, and 230k / 182k vs 275k / 163k for OpenBLAS's own 2 threads
-    /// with the second core free. Under load neither kind of threading beats one thread.
-    static let minimumShardRows = 64
 
     static func seconds(_ duration: Duration) -> Double {
         let (s, attoseconds) = duration.components
