@@ -9,10 +9,6 @@ extension Activation: ExpressibleByArgument {
 }
 extension Cost: ExpressibleByArgument {}
 extension Optimizer: ExpressibleByArgument {}
-extension StandardizationMode: ExpressibleByArgument {}
-extension EpochSelection: ExpressibleByArgument {}
-extension ClassWeighting: ExpressibleByArgument {}
-extension LearningRateSchedule: ExpressibleByArgument {}
 
 /// `classify train DIR`: load a folder-per-class tree, train, save the best model.
 struct Train: ParsableCommand {
@@ -86,24 +82,7 @@ struct Train: ParsableCommand {
 
     @OptionGroup var threadOptions: ThreadOptions
 
-    @Option(help: ArgumentHelp("Input standardization: none, per-input (each input's mean and deviation over the "
-        + "training images) or global.", valueName: "mode"))
-    var standardize: StandardizationMode = TrainingConfiguration().standardization
-
-    @Option(help: ArgumentHelp("What picks the best epoch on the validation images: loss, or accuracy (lower loss "
-        + "breaks ties).", valueName: "criterion"))
-    var select: EpochSelection = TrainingConfiguration().selection
-
-    @Option(name: .customLong("class-weight"),
-            help: ArgumentHelp("none, or balanced: sample every class equally often (for imbalanced classes).", valueName: "mode"))
-    var classWeight: ClassWeighting = TrainingConfiguration().classWeight
-
-    @Option(help: ArgumentHelp("The refit's learning-rate schedule: cosine (decay to 0) or constant.", valueName: "name"))
-    var schedule: LearningRateSchedule = TrainingConfiguration().schedule
-
-    @Flag(inversion: .prefixedNo, help: ArgumentHelp("After choosing the epoch count on the validation images, retrain "
-        + "on every image for that many epochs and save that model."))
-    var refit = TrainingConfiguration().refit
+    @OptionGroup var learning: LearningOptions
 
     @Flag(help: "Print a JSON summary on stdout instead of text (progress still goes to stderr).")
     var json = false
@@ -159,11 +138,7 @@ struct Train: ParsableCommand {
         configuration.l2 = l2
         configuration.validationFraction = validationSplit
         configuration.seed = seed
-        configuration.standardization = standardize
-        configuration.selection = select
-        configuration.refit = refit
-        configuration.classWeight = classWeight
-        configuration.schedule = schedule
+        learning.apply(to: &configuration)
         configuration.threads = threadOptions.count
         return configuration
     }
