@@ -42,7 +42,7 @@ let package = Package(
                           path: "Benchmarks/Sources/classify-bench"),
         // Fixtures are read from the source tree by path (#filePath), not bundled.
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Parallel"], exclude: ["Fixtures"]),
-        .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging"]),
+        .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "classifyTests", dependencies: ["classify", "Classifier", "Imaging"]),
     ],
     swiftLanguageModes: [.v6]

@@ -5,7 +5,10 @@ Loads MODEL with `safetensors.numpy.load_file`, prints every tensor's name, dtyp
 the `__metadata__` (JSON values decoded), checks that the layer shapes chain, and, when given an
 input vector, recomputes the forward pass with numpy:
 
-    s^l = W^l a^(l-1) + b^l,   a^l = f(s^l)        (softmax on the output for cross-entropy)
+    x = (b / 255 - input.mean) / input.deviation   (format 2; format 1: x = b / 255)
+    s^l = W^l a^(l-1) + b^l,   a^l = f(s^l)        (softmax(s^L / temperature) on the output for cross-entropy)
+
+`--input` gives x directly (after standardization); `--input-bytes` gives the bytes b.
 
 Usage:
     pip install safetensors numpy
@@ -88,13 +91,17 @@ def main():
             x = np.array([float(v) for v in args.input.split(",")], dtype=np.float32)
         else:
             x = np.array([int(v) for v in args.input_bytes.split(",")], dtype=np.float32) / np.float32(255)
+            if "input.mean" in tensors:
+                x = (x - tensors["input.mean"]) / tensors["input.deviation"]
         if x.size != size:
             raise SystemExit(f"the input has {x.size} values but the model takes {size}")
         a = x.astype(np.float64)
+        temperature = float(metadata.get("temperature", "1"))
         for i, name in enumerate(activations):
             w = tensors[f"layers.{i}.weight"].astype(np.float64)
             b = tensors[f"layers.{i}.bias"].astype(np.float64)
-            a = activate(name, w @ a + b)
+            s = w @ a + b
+            a = activate(name, s / temperature if name == "softmax" else s)
         print("forward (float64):")
         for label, p in sorted(zip(classes, a), key=lambda t: -t[1]):
             print(f"  {label:16s} {p:.9f}")

@@ -2,12 +2,26 @@ import Foundation
 import Parallel
 
 extension ImageFolder {
-    /// The largest input the suggested format allows: 4,096 pixels (DESIGN §3).
+    /// The largest input the suggested format allows: 4,096 pixels (DESIGN §3), for folders of
+    /// at least `smallFolderImageCount` images.
     public static let suggestedPixelBudget = 4096
+    /// The largest suggested input for a folder of fewer than `smallFolderImageCount` images:
+    /// 1,024 pixels (32×32). A few hundred photos at 64×64 RGB (12,288 inputs) let the network
+    /// memorise them; at 32×32 the accuracy suite (`Benchmarks/accuracy.py`) gains on the photo
+    /// sets and trains about four times faster.
+    public static let smallFolderPixelBudget = 1024
+    /// Below this many images the suggested input uses `smallFolderPixelBudget`.
+    public static let smallFolderImageCount = 10_000
+
+    /// The pixel budget of the suggested input for a folder of `count` images.
+    public static func pixelBudget(imageCount count: Int) -> Int {
+        count < smallFolderImageCount ? smallFolderPixelBudget : suggestedPixelBudget
+    }
 
     /// Reads every entry's header in parallel; picks the input format DESIGN §3 describes:
     /// the most common size (ties go to the size met first in entry order), scaled down keeping
-    /// aspect ratio until ≤ 4,096 pixels (`s = √(4096 / (w·h))`, sides `⌊w·s⌋ × ⌊h·s⌋`, at least 1);
+    /// aspect ratio until ≤ `pixelBudget(imageCount:)` pixels: 1,024 below 10,000 images, else 4,096
+    /// (`s = √(budget / (w·h))`, sides `⌊w·s⌋ × ⌊h·s⌋`, at least 1);
     /// gray if every image is grey (channels ≤ 2 after expansion), else rgb.
     /// Unreadable headers are ignored here (`loadSamples` reports them). With no readable image at
     /// all it returns 28×28 gray.
@@ -27,7 +41,7 @@ extension ImageFolder {
             return InputFormat(width: 28, height: 28, color: .gray, background: background)
         }
         let (width, height) = ImageFolder.scaledToBudget(width: best.key.width, height: best.key.height,
-                                                         budget: ImageFolder.suggestedPixelBudget)
+                                                         budget: ImageFolder.pixelBudget(imageCount: entries.count))
         return InputFormat(width: width, height: height, color: allGray ? .gray : .rgb, background: background)
     }
 

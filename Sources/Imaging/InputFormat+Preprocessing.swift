@@ -16,12 +16,6 @@ extension InputFormat {
         }
         return FloatImage.prepared(image, for: self).quantized()
     }
-
-    /// The network's input vector for `image`: `preprocess(image).samples / 255`, length `inputCount`,
-    /// row-major, channels interleaved, values in 0…1.
-    public func inputVector(for image: Image) -> [Float] {
-        preprocess(image).samples.map { Float($0) / 255 }
-    }
 }
 
 extension InputFormat {

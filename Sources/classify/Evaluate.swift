@@ -54,15 +54,19 @@ struct Evaluate: ParsableCommand {
         let (labels, predicted, confidence) = (evaluation.labels, evaluation.predicted, evaluation.confidence)
         let metrics = evaluation.metrics, mistakes = evaluation.mistakes
         let classes = classifier.classes
+        let (calibration, uncalibrated) = (evaluation.calibration, evaluation.calibrationAtTemperatureOne)
 
         if json {
             let shown = mistakes.prefix(showErrors ?? mistakes.count)
             Console.json(EvaluationJSON(
-                accuracy: metrics.accuracy, count: metrics.count, classes: classes,
+                accuracy: metrics.accuracy, balanced_accuracy: metrics.balancedAccuracy, count: metrics.count, classes: classes,
                 per_class: zip(classes, metrics.perClass).map {
                     .init(label: $0, precision: $1.precision, recall: $1.recall, f1: $1.f1, support: $1.support)
                 },
                 confusion: metrics.confusion,
+                calibration: .init(ece: calibration.expectedCalibrationError, temperature: Double(classifier.temperature),
+                                   ece_at_temperature_1: uncalibrated.expectedCalibrationError,
+                                   bins: calibration.bins.map { .init(confidence: $0.confidence, accuracy: $0.accuracy, count: $0.count) }),
                 misclassified: shown.map {
                     .init(file: loaded.files[$0].path, label: classes[labels[$0]],
                           predicted: classes[predicted[$0]], probability: Double(confidence[$0]))
@@ -73,6 +77,11 @@ struct Evaluate: ParsableCommand {
         let correct = metrics.count - mistakes.count
         Console.out("Accuracy: \(Format.percent(metrics.accuracy)) (\(Format.count(correct)) of "
             + "\(Format.count(metrics.count)) images in '\(Format.path(root))')")
+        Console.out("Balanced accuracy: \(Format.percent(metrics.balancedAccuracy)) (the mean of the classes' recalls)")
+        let ece = Format.percent(calibration.expectedCalibrationError)
+        Console.out("Calibration: expected calibration error \(ece) over 15 confidence bins"
+            + (classifier.temperature == 1 ? "" : " (temperature \(String(format: "%.3g", classifier.temperature)); "
+                + "\(Format.percent(uncalibrated.expectedCalibrationError)) without it)"))
         Console.out()
         let w = max(5, classes.map(\.count).max() ?? 0)
         Console.out("\(Format.pad("class", w))  precision  recall      f1  support")
@@ -104,10 +113,14 @@ struct Evaluate: ParsableCommand {
 struct EvaluationJSON: Encodable {
     struct PerClass: Encodable { var label: String; var precision: Double; var recall: Double; var f1: Double; var support: Int }
     struct Mistake: Encodable { var file: String; var label: String; var predicted: String; var probability: Double }
+    struct Bin: Encodable { var confidence: Double; var accuracy: Double; var count: Int }
+    struct Calibration: Encodable { var ece: Double; var temperature: Double; var ece_at_temperature_1: Double; var bins: [Bin] }
     var accuracy: Double
+    var balanced_accuracy: Double
     var count: Int
     var classes: [String]
     var per_class: [PerClass]
     var confusion: [[Int]]
+    var calibration: Calibration
     var misclassified: [Mistake]
 }

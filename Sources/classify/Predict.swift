@@ -17,6 +17,10 @@ struct Predict: ParsableCommand {
           classify predict photo.png
           classify predict --model fruit.safetensors --top 3 photos/
           classify predict --json photo.png
+          classify predict --min-confidence 0.8 photos/
+
+        With --min-confidence P, an image whose most likely class has a probability below P is \
+        labelled "unknown" ("label": null in JSON); its probabilities are still listed.
         """
     )
 
@@ -35,9 +39,16 @@ struct Predict: ParsableCommand {
 
     @OptionGroup var threadOptions: ThreadOptions
 
+    @Option(name: .customLong("min-confidence"),
+            help: ArgumentHelp("Label an image 'unknown' when its top probability is below P (0 to 1).", valueName: "P"))
+    var minConfidence: Double?
+
     func validate() throws {
         if images.isEmpty { throw ValidationError("Please name at least one PNG image or folder to predict.") }
         if let top, top < 1 { throw ValidationError("Please give a --top of at least 1.") }
+        if let minConfidence, !(minConfidence >= 0 && minConfidence <= 1) {
+            throw ValidationError("Please give a --min-confidence between 0 and 1, like 0.8.")
+        }
     }
 
     func run() throws {
@@ -70,12 +81,13 @@ struct Predict: ParsableCommand {
             case let .success(prediction):
                 let shown = prediction.top(top ?? prediction.probabilities.count)
                 let best = prediction.probabilities[0]
+                let label = Double(best.probability) < (minConfidence ?? 0) ? nil : prediction.label
                 if json {
                     Console.json(PredictionJSON(
-                        file: file.path, label: prediction.label,
+                        file: file.path, label: label,
                         probabilities: shown.map { .init(label: $0.label, probability: Double($0.probability)) }))
                 } else {
-                    Console.out("\(Format.path(file)): \(prediction.label) (\(Format.percent(Double(best.probability))))")
+                    Console.out("\(Format.path(file)): \(label ?? "unknown") (\(Format.percent(Double(best.probability))))")
                     for entry in shown {
                         let probability = Double(entry.probability)
                         let percent = Format.pad(Format.percent(probability), 6, right: true)
@@ -92,6 +104,17 @@ struct Predict: ParsableCommand {
 struct PredictionJSON: Encodable {
     struct Entry: Encodable { var label: String; var probability: Double }
     var file: String
-    var label: String
+    /// `null` when the top probability is below `--min-confidence`.
+    var label: String?
     var probabilities: [Entry]
+
+    enum CodingKeys: CodingKey { case file, label, probabilities }
+
+    /// Writes `"label": null` explicitly (the synthesized encoder would leave the key out).
+    func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(file, forKey: .file)
+        try container.encode(label, forKey: .label)
+        try container.encode(probabilities, forKey: .probabilities)
+    }
 }

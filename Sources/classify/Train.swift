@@ -82,7 +82,7 @@ struct Train: ParsableCommand {
     var seed: UInt64?
 
     @Option(help: ArgumentHelp("The network's input size, e.g. 28x28 (default: the images' most common size, shrunk "
-        + "to at most 4,096 pixels).", valueName: "WxH"))
+        + "to at most 1,024 pixels below 10,000 images, else 4,096).", valueName: "WxH"))
     var size: ImageSize?
 
     @Option(help: ArgumentHelp("The network's colour: gray or rgb (default: gray if every image is grey).", valueName: "mode"))
@@ -93,6 +93,8 @@ struct Train: ParsableCommand {
     var background: BackgroundColor?
 
     @OptionGroup var threadOptions: ThreadOptions
+
+    @OptionGroup var learning: LearningOptions
 
     @Flag(help: "Print a JSON summary on stdout instead of text (progress still goes to stderr).")
     var json = false
@@ -149,6 +151,11 @@ struct Train: ParsableCommand {
         configuration.l2 = l2
         configuration.validationFraction = validationSplit
         configuration.seed = seed ?? previous?.summary?.seed ?? configuration.seed
+        learning.apply(to: &configuration)
+        // Continuing keeps the model's standardization (Trainer uses the start's): record its mode.
+        if let mode = previous?.summary?.hyperparameters["standardization"].flatMap(StandardizationMode.init(rawValue:)) {
+            configuration.standardization = mode
+        }
         configuration.threads = threadOptions.count
         return configuration
     }
@@ -199,7 +206,8 @@ struct Train: ParsableCommand {
 
         // 3. The model file, written atomically.
         let classifier = ImageClassifier(network: result.network, classes: loaded.classes,
-                                         inputFormat: loaded.inputFormat, summary: result.summary)
+                                         inputFormat: loaded.inputFormat, inputStandardization: result.standardization,
+                                         temperature: result.temperature, summary: result.summary)
         try classifier.write(to: modelURL)
         let totalSeconds = Date().timeIntervalSince(start)
         let speed = result.history.isEmpty ? 0
@@ -255,6 +263,10 @@ struct Train: ParsableCommand {
         for skipped in loaded.skipped {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
         }
+        if let smallest = counts.min(), let largest = counts.max(), largest > 3 * smallest {
+            Console.err("Warning: the classes are imbalanced: the largest has \(Format.count(largest)) images, more than 3× "
+                + "the smallest (\(Format.count(smallest))); consider --class-weight balanced, and read balanced accuracy in classify evaluate.")
+        }
         let f = loaded.inputFormat
         Console.err("Input: \(f.width)×\(f.height) \(f.color.rawValue) (\(Format.count(f.inputCount)) input neurons), "
             + "transparency composited onto \(f.background).")
@@ -264,7 +276,7 @@ struct Train: ParsableCommand {
         let s = result.summary
         var how = ""
         if result.wasInterrupted { how = ", stopped by Ctrl-C" } else if result.stoppedEarly { how = ", stopped early: no "
-            + "better validation loss for \(patience) epochs" }
+            + "better validation accuracy or loss for \(patience) epochs" }
         Console.out("Trained on \(Format.count(s.trainingExamples)) images (\(Format.count(s.validationExamples)) more held out for "
             + "validation) in \(Format.duration(seconds)).")
         Console.out("  epochs               \(s.epochs) (best \(s.bestEpoch)\(how))")
@@ -273,26 +285,9 @@ struct Train: ParsableCommand {
             Console.out("  validation accuracy  \(Format.percent(v))")
         }
         Console.out("  speed                \(Format.count(Int(speed))) samples/s")
-        Console.out("Saved the model (epoch \(s.bestEpoch)) to \(Format.path(model)).")
+        if let examples = s.refitExamples, let epochs = s.refitEpochs {
+            Console.out("  refit                \(epochs) epochs on all \(Format.count(examples)) images (the best epoch's count)")
+        }
+        Console.out("Saved the \(s.refitEpochs == nil ? "model (epoch \(s.bestEpoch))" : "refit model") to \(Format.path(model)).")
     }
-}
-
-/// The `train --json` contract.
-struct TrainSummaryJSON: Encodable {
-    struct Input: Encodable { var width: Int; var height: Int; var color: String }
-    struct Skipped: Encodable { var file: String; var reason: String }
-    struct Seconds: Encodable { var load: Double; var train: Double; var total: Double }
-    var model: String
-    var classes: [String]
-    var input: Input
-    var layers: [Int]
-    var epochs: Int
-    var best_epoch: Int
-    var train_accuracy: Double
-    var validation_accuracy: Double?
-    var images: Int
-    var skipped: [Skipped]
-    var seconds: Seconds
-    var samples_per_second: Double
-    var interrupted: Bool
 }

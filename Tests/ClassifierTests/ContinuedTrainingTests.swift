@@ -14,6 +14,7 @@ import Testing
         c.maxEpochs = epochs
         c.patience = 100
         c.seed = 3
+        c.refit = false  // the validated run's epochs are compared; the refit is checked below
         return c
     }
 
@@ -38,6 +39,29 @@ import Testing
         #expect(continued.summary.hyperparameters["continued_after_epoch"] == "5")
         // Same seed and data: the validation split is the first training's.
         #expect(continued.summary.validationExamples == first.summary.validationExamples)
+    }
+
+    /// Continuing keeps the model's input standardization (its weights were trained on those
+    /// inputs) in the run and in the refit; the temperature is fitted again on validation, and
+    /// stays the model's without calibration.
+    @Test(arguments: [true, false])
+    func theModelsStandardizationIsKept(calibrate: Bool) throws {
+        let folder = try ImageDataset(trainingFolder: Self.digits, threads: 1)
+        var c = Self.configuration(epochs: 2)
+        (c.standardization, c.refit) = (.perInput, true)
+        let first = try Trainer(configuration: c).train(folder.dataset)
+        let classifier = ImageClassifier(network: first.network, classes: folder.classes, inputFormat: folder.inputFormat,
+                                         inputStandardization: first.standardization, temperature: 1.5, summary: first.summary)
+        c.standardization = .none
+        c.calibrate = calibrate
+        let (matched, start) = try classifier.continuation(on: folder, configuration: c, name: "first.safetensors")
+        #expect(start.standardization == first.standardization && start.temperature == 1.5)
+        let continued = try Trainer(configuration: c).train(matched.dataset, from: start)
+        #expect(continued.standardization == first.standardization)
+        #expect(calibrate ? continued.temperature != 1.5 : continued.temperature == 1.5)
+        let refit = continued.history.filter(\.isRefit)
+        #expect(!refit.isEmpty && refit.first?.epoch == 3 && refit.last?.epoch == continued.summary.bestEpoch)
+        #expect(continued.summary.refitEpochs == continued.summary.bestEpoch)
     }
 
     /// One change each that a continuation must refuse, with a word the reason must contain.

@@ -8,10 +8,13 @@ import Testing
         #expect(sum == [2.5, 3.5, 4.5])
     }
 
-    @Test func gatherScalesBytesToUnitInterval() {
+    @Test func gatherStandardizesBytesAgainstTheNaiveFormula() {
         var x = [Float](repeating: -1, count: 6)
-        Kernels.gatherScaledBytes([0, 51, 255, 102, 204, 0], indices: [2, 0][...], columns: 2, into: &x)
-        #expect(x[0 ..< 4].elementsEqual([204 / 255, 0, 0, 51 / 255] as [Float]) { isClose($0, $1) })
+        let (mean, deviation): ([Float], [Float]) = ([0.25, 0], [0.5, 1])
+        let bytes: [UInt8] = [0, 51, 255, 102, 204, 0]
+        Kernels.gatherInputs(bytes, indices: [2, 0][...], columns: 2, mean: mean, deviation: deviation, into: &x)
+        let naive = [2, 0].flatMap { i in (0 ..< 2).map { j in (Float(bytes[i * 2 + j]) / 255 - mean[j]) / deviation[j] } }
+        #expect(x[0 ..< 4].map(\.bitPattern) == naive.map(\.bitPattern))
         #expect(x[4] == -1, "rows past the batch are untouched")
     }
 

@@ -110,9 +110,11 @@ struct Corruption: Sendable, CustomTestStringConvertible {
         let object = try #require(try JSONSerialization.jsonObject(with: Data(header.utf8)) as? [String: Any])
         let metadata = try #require(object["__metadata__"] as? [String: String])
         #expect(metadata["format"] == "classify")
-        #expect(metadata["format_version"] == "1")
+        #expect(metadata["format_version"] == "2")
+        #expect(metadata["temperature"] == "1.0")
         #expect(metadata["classes"] == #"["cat","dog"]"#)
-        #expect(metadata["input"] == ##"{"background":"#0080ff","color":"gray","height":2,"normalization":"value / 255","width":2}"##)
+        #expect(metadata["input"] == ##"{"background":"#0080ff","color":"gray","height":2,"##
+            + ##""normalization":"(value / 255 - input.mean) / input.deviation","width":2}"##)
         #expect(metadata["activations"] == #"["relu","softmax"]"#)
         #expect(metadata["cost"] == "cross-entropy")
         #expect(metadata["training"] == #"{"best_epoch":9,"epochs":12,"hyperparameters":{"hidden":"3","learning_rate":"0.001","optimizer":"adam"},"seed":18446744073709551615,"training_accuracy":0.9375,"training_examples":48,"validation_accuracy":0.30000000000000004,"validation_examples":6}"#)
@@ -122,7 +124,9 @@ struct Corruption: Sendable, CustomTestStringConvertible {
         #expect(weight["data_offsets"] as? [Int] == [0, 48])
         let bias = try #require(object["layers.1.bias"] as? [String: Any])
         #expect(bias["data_offsets"] as? [Int] == [84, 92])
-        #expect(bytes.count == 8 + n + 92)
+        let deviation = try #require(object["input.deviation"] as? [String: Any])
+        #expect(deviation["shape"] as? [Int] == [4] && deviation["data_offsets"] as? [Int] == [108, 124])
+        #expect(bytes.count == 8 + n + 124)
     }
 
     @Test func sameClassifierGivesByteIdenticalFiles() throws {
@@ -276,7 +280,7 @@ struct Corruption: Sendable, CustomTestStringConvertible {
             Corruption(name: "other safetensors file", bytes: raw { _, m, _ in m = ["format": "pt"] },
                        expected: ["not a classify model", "format 'pt'"]),
             Corruption(name: "format_version 99", bytes: metadata { $0["format_version"] = "99" },
-                       expected: ["format_version '99' is not supported", "reads version 1"]),
+                       expected: ["format_version '99' is not supported", "reads versions 1, 2"]),
             Corruption(name: "wrong weight shape", bytes: tensor("layers.0.weight", shape: [3, 5]),
                        expected: ["'layers.0.weight' has 5 columns", "input format (2×2 gray) gives 4 inputs"]),
             Corruption(name: "weight not 2-D", bytes: tensor("layers.0.weight", shape: [12]),
@@ -288,14 +292,18 @@ struct Corruption: Sendable, CustomTestStringConvertible {
             Corruption(name: "output rows differ from the classes",
                        bytes: metadata { $0["classes"] = #"["cat","dog","emu"]"# },
                        expected: ["'layers.1.weight' has 2 rows", "3 classes"]),
-            Corruption(name: "missing tensor", bytes: raw { t, _, d in t.removeLast(); d.removeLast(8) },
-                       expected: ["'layers.1.bias' is missing"]),
+            Corruption(name: "missing tensor", bytes: raw { t, _, d in t.removeLast(); d.removeLast(16) },
+                       expected: ["'input.deviation' is missing"]),
+            Corruption(name: "temperature not positive", bytes: metadata { $0["temperature"] = "-1" },
+                       expected: ["'temperature' metadata is '-1'", "not a positive number"]),
+            Corruption(name: "zero input deviation", bytes: value("input.deviation", at: 0, 0),
+                       expected: ["'input.deviation' must hold positive numbers"]),
             Corruption(name: "unexpected tensor", bytes: raw { t, _, d in
                            t.append(.init(name: "extra", shape: [1], offsets: [d.count, d.count + 4])); d += [0, 0, 0, 0] },
                        expected: ["unexpected tensor 'extra'"]),
             Corruption(name: "data offsets out of range", bytes: raw { t, _, _ in
                            t[t.count - 1].offsets = t[t.count - 1].offsets.map { $0 + 4 } },
-                       expected: ["'layers.1.bias'", "out of range", "92 bytes"]),
+                       expected: ["'input.deviation'", "out of range", "124 bytes"]),
             Corruption(name: "data offsets overlapping", bytes: raw { t, _, _ in t[1].offsets = t[1].offsets.map { $0 - 4 } },
                        expected: ["'layers.0.bias'", "overlap"]),
             Corruption(name: "data offsets with a gap", bytes: raw { t, _, d in
@@ -305,7 +313,7 @@ struct Corruption: Sendable, CustomTestStringConvertible {
             Corruption(name: "offsets disagree with the shape", bytes: raw { t, _, _ in t[0].offsets = [0, 44] },
                        expected: ["'layers.0.weight'", "span 44 bytes"]),
             Corruption(name: "trailing bytes", bytes: raw { _, _, d in d += [0, 0, 0, 0] },
-                       expected: ["cover 92 bytes", "holds 96 bytes"]),
+                       expected: ["cover 124 bytes", "holds 128 bytes"]),
             Corruption(name: "NaN in a weight", bytes: value("layers.0.weight", at: 5, .nan),
                        expected: ["'layers.0.weight' contains NaN at element 5"]),
             Corruption(name: "infinity in a bias", bytes: value("layers.1.bias", at: 1, -.infinity),

@@ -21,9 +21,11 @@ import Testing
     static let xor = Dataset(inputs: Array(repeating: [0, 0, 0, 255, 255, 0, 255, 255] as [UInt8], count: 8).flatMap { $0 },
                              labels: Array(repeating: [0, 1, 1, 0], count: 8).flatMap { $0 }, inputCount: 2, classCount: 2)
 
-    static func accuracy(_ network: Network, on dataset: Dataset) -> Double {
-        let x = Matrix(rows: dataset.count, columns: dataset.inputCount, elements: dataset.inputs.map { Float($0) / 255 })
-        let output = network.forward(x)
+    /// Accuracy of a training result on a dataset, its inputs through the result's standardization.
+    static func accuracy(_ result: TrainingResult, on dataset: Dataset) -> Double {
+        let x = Matrix(rows: dataset.count, columns: dataset.inputCount,
+                       elements: result.standardization.inputs(fromBytes: dataset.inputs))
+        let output = result.network.forward(x)
         let correct = (0 ..< dataset.count).filter { i in
             (0 ..< dataset.classCount).max { output[i, $0] < output[i, $1] } == dataset.labels[i]
         }
@@ -40,7 +42,7 @@ import Testing
         configuration.learningRate = 0.01
         let data = Self.separable(count: 200, seed: 3)
         let result = try Trainer(configuration: configuration).train(data)
-        #expect(Self.accuracy(result.network, on: data) == 1)
+        #expect(Self.accuracy(result, on: data) == 1)
         #expect(result.history.count == 60 && !result.stoppedEarly && !result.wasInterrupted)
     }
 
@@ -54,7 +56,7 @@ import Testing
         configuration.learningRate = 0.02
         configuration.maxEpochs = 200
         let result = try Trainer(configuration: configuration).train(Self.xor)
-        #expect(Self.accuracy(result.network, on: Self.xor) == 1)
+        #expect(Self.accuracy(result, on: Self.xor) == 1)
         #expect(try #require(result.history.last).trainingLoss < 0.1)
     }
 
@@ -153,20 +155,50 @@ import Testing
         #expect(progress.batch == 5 && progress.batchCount == 18)
     }
 
-    @Test func earlyStoppingKeepsTheBestValidationWeights() throws {
+    @Test("early stopping keeps the best epoch's weights", arguments: EpochSelection.allCases)
+    func earlyStoppingKeepsTheBestValidationWeights(selection: EpochSelection) throws {
         var configuration = TrainingConfiguration()
         configuration.patience = 2
         configuration.maxEpochs = 200
         configuration.learningRate = 0.05
+        configuration.selection = selection
+        configuration.refit = false
         let result = try Trainer(configuration: configuration).train(Self.separable(count: 300, seed: 4))
         #expect(result.stoppedEarly)
         let best = try #require(result.history.first { $0.epoch == result.summary.bestEpoch })
         #expect(best.isBest)
         let losses = result.history.compactMap(\.validationLoss)
-        #expect(best.validationLoss == losses.min())
+        if selection == .loss {
+            #expect(best.validationLoss == losses.min())
+        } else {
+            let top = result.history.compactMap(\.validationAccuracy).max()
+            #expect(best.validationAccuracy == top)
+            #expect(best.validationLoss == result.history.filter { $0.validationAccuracy == top }.compactMap(\.validationLoss).min())
+        }
         #expect(result.history.count == result.summary.bestEpoch + 2)
         #expect(result.summary.validationExamples == 30 && result.summary.trainingExamples == 270)
         #expect(result.summary.hyperparameters["learning_rate"] == "0.05")
+    }
+
+    @Test func refitTrainsOnEveryImageForTheBestEpochCount() throws {
+        var configuration = TrainingConfiguration()
+        configuration.patience = 2
+        configuration.learningRate = 0.05
+        configuration.standardization = .perInput
+        let data = Self.separable(count: 300, seed: 4)
+        let result = try Trainer(configuration: configuration).train(data)
+        let refit = result.history.filter(\.isRefit)
+        #expect(refit.count == result.summary.bestEpoch && result.summary.refitEpochs == refit.count)
+        #expect(result.summary.refitExamples == 300 && refit.allSatisfy { $0.validationLoss == nil })
+        #expect(result.standardization == InputStandardization(fitting: data))
+        #expect(result.temperature > 0 && result.temperature != 1)
+    }
+
+    @Test func balancedClassWeightSamplesEveryClassEquallyOften() {
+        var generator = SeededGenerator(seed: 5)
+        let order = Dataset.balancedOrder([[0, 1, 2, 3, 4, 5, 6], [7, 8], []], perClass: 7, using: &generator)
+        #expect(order.count == 14 && order.prefix(7).elementsEqual(0 ..< 7))
+        #expect(order.dropFirst(7).allSatisfy { $0 == 7 || $0 == 8 } && order.filter { $0 == 7 }.count >= 3)
     }
 
     /// The default configuration with one change.

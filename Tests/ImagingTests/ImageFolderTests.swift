@@ -88,8 +88,8 @@ import Testing
 
     static let sizeCases: [(String, [(Int, Int, Int)], InputFormat)] = [
         ("28×28 grey keeps its size", [(28, 28, 1)], InputFormat(width: 28, height: 28, color: .gray)),
-        ("256×256 RGB scales to 64×64", [(256, 256, 3)], InputFormat(width: 64, height: 64, color: .rgb)),
-        ("100×50 keeps aspect under 4096 pixels", [(100, 50, 1)], InputFormat(width: 90, height: 45, color: .gray)),
+        ("256×256 RGB scales to 32×32 (a small folder)", [(256, 256, 3)], InputFormat(width: 32, height: 32, color: .rgb)),
+        ("100×50 keeps aspect under 1024 pixels", [(100, 50, 1)], InputFormat(width: 45, height: 22, color: .gray)),
         ("the most common size wins", [(10, 10, 1), (20, 16, 2), (20, 16, 1)], InputFormat(width: 20, height: 16, color: .gray)),
         ("one colour image makes it rgb", [(8, 8, 1), (8, 8, 4)], InputFormat(width: 8, height: 8, color: .rgb)),
     ]
@@ -106,7 +106,13 @@ import Testing
         }
         let format = try ImageFolder(scanning: root).suggestedInputFormat(background: .white, threads: 2)
         #expect(format == expected, "\(name)")
-        #expect(format.width * format.height <= ImageFolder.suggestedPixelBudget)
+        #expect(format.width * format.height <= ImageFolder.smallFolderPixelBudget)
+    }
+
+    @Test("the pixel budget grows from 1,024 to 4,096 at 10,000 images",
+          arguments: [(1, 1024), (9_999, 1024), (10_000, 4096), (60_000, 4096)])
+    func pixelBudget(images: Int, budget: Int) {
+        #expect(ImageFolder.pixelBudget(imageCount: images) == budget)
     }
 
     @Test("pngFiles walks folders recursively, sorted, without following loops")

@@ -33,7 +33,6 @@ import Testing
         #expect(out.width == format.width && out.height == format.height)
         #expect(out.channels == format.color.channels && out.bitDepth == 8)
         #expect(out.samples.count == format.inputCount)
-        #expect(format.inputVector(for: try PNG.decode(contentsOf: Fixtures.url(name))) == out.samples.map { Float($0) / 255 })
     }
 
     @Test("an image already in the format is returned unchanged")

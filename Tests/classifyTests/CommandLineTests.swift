@@ -60,6 +60,26 @@ import Testing
         for key in ["label", "precision", "recall", "f1", "support"] { #expect(perClass[0][key] != nil) }
         let accuracy = try #require(evaluation["accuracy"] as? Double)
         #expect(accuracy > 0.5, "3 epochs on digits should already beat chance by far")
+        let balanced = try #require(evaluation["balanced_accuracy"] as? Double)
+        #expect(balanced > 0.5 && balanced <= 1)
+        let calibration = try #require(evaluation["calibration"] as? [String: Any])
+        let ece = try #require(calibration["ece"] as? Double)
+        let bins = try #require(calibration["bins"] as? [[String: Any]])
+        #expect(ece >= 0 && ece <= 1 && bins.count == 15)
+        #expect(bins.compactMap { $0["count"] as? Int }.reduce(0, +) == evaluation["count"] as? Int)
+        #expect(bins.allSatisfy { $0["confidence"] is Double && $0["accuracy"] is Double })
+
+        // predict --min-confidence 1: every label is unknown (null in JSON), exit code 0.
+        let unsure = try CommandRunner.run(["predict", "--model", "digits.safetensors", "--json", "--min-confidence", "1",
+                                            images[0].path], in: tmp)
+        #expect(unsure.status == 0, "stderr: \(unsure.stderr)")
+        for line in unsure.stdout.split(separator: "\n") {
+            #expect(String(line).contains(#""label":null"#))
+        }
+        let unsureText = try CommandRunner.run(["predict", "--model", "digits.safetensors", "--min-confidence", "1",
+                                                images[0].path], in: tmp)
+        #expect(unsureText.status == 0 && unsureText.stdout.contains(": unknown ("))
+
         let misclassified = try #require(evaluation["misclassified"] as? [[String: Any]])
         #expect(misclassified.count == (evaluation["count"] as? Int ?? 0) - confusion.indices.map { confusion[$0][$0] }.reduce(0, +))
 

@@ -16,7 +16,9 @@ import Testing
 
     /// A few trained epochs on `sample-data/<name>/train`, written to `model` (trained through the
     /// library: the CLI's training is tested elsewhere, here only the weights matter).
-    static func trainModel(_ name: String, activation: Activation, cost: Cost, hidden: [Int], to model: URL) throws -> ImageClassifier {
+    /// The model keeps the training's input standardization and softmax temperature (model format 2).
+    static func trainModel(_ name: String, activation: Activation, cost: Cost, hidden: [Int],
+                           standardize: StandardizationMode = .none, to model: URL) throws -> ImageClassifier {
         let loaded = try #require(trainingFolders[name], "sample-data/\(name)/train could not be loaded")
         var configuration = TrainingConfiguration()
         configuration.hiddenLayers = hidden
@@ -24,9 +26,11 @@ import Testing
         configuration.cost = cost
         configuration.maxEpochs = 3
         configuration.seed = 5
+        configuration.standardization = standardize
         let result = try Trainer(configuration: configuration).train(loaded.dataset)
-        let classifier = ImageClassifier(network: result.network, classes: loaded.classes,
-                                         inputFormat: loaded.inputFormat, summary: result.summary)
+        let classifier = ImageClassifier(network: result.network, classes: loaded.classes, inputFormat: loaded.inputFormat,
+                                         inputStandardization: result.standardization, temperature: result.temperature,
+                                         summary: result.summary)
         try classifier.write(to: model)
         return classifier
     }
@@ -65,19 +69,29 @@ import Testing
         defer { try? FileManager.default.removeItem(at: tmp) }
 
         // Both data sets; each model also sees two images of the other set (resized, recoloured).
-        let cases: [(data: String, hidden: [Int], images: [URL])] = [
-            ("digits", [16, 12], try Self.sampleImages("digits", perClass: 2) + Self.sampleImages("fruit", perClass: 1)),
-            ("fruit", [8], try Self.sampleImages("fruit", perClass: 4) + Self.sampleImages("digits", perClass: 1).prefix(2)),
+        // Digits with per-input standardization (Sub and Div nodes), fruit without.
+        let cases: [(data: String, hidden: [Int], standardize: StandardizationMode, images: [URL])] = [
+            ("digits", [16, 12], .perInput, try Self.sampleImages("digits", perClass: 2) + Self.sampleImages("fruit", perClass: 1)),
+            ("fruit", [8], .none, try Self.sampleImages("fruit", perClass: 4) + Self.sampleImages("digits", perClass: 1).prefix(2)),
         ]
         var jobs: [[String: Any]] = []
         var expected: [(classifier: ImageClassifier, probabilities: [[Double]])] = []
         for item in cases {
             let model = tmp.appendingPathComponent("\(item.data).safetensors")
             let onnx = tmp.appendingPathComponent("\(item.data).onnx")
-            let classifier = try Self.trainModel(item.data, activation: activation, cost: cost, hidden: item.hidden, to: model)
+            let classifier = try Self.trainModel(item.data, activation: activation, cost: cost, hidden: item.hidden,
+                                                 standardize: item.standardize, to: model)
             let exported = try CommandRunner.run(["export", "--model", model.path, "--output", onnx.path], in: tmp)
             try #require(exported.status == 0, "export failed: \(exported.stderr)")
-            let inputs = try item.images.map { try classifier.inputFormat.inputVector(for: PNG.decode(contentsOf: $0)) }
+            // The forward pass's extra steps are in the graph exactly when the model has them.
+            let graph = String(decoding: try Data(contentsOf: onnx), as: UTF8.self)
+            #expect(classifier.inputStandardization.isIdentity == (item.standardize == .none))
+            #expect((graph.contains("input.mean.constant") && graph.contains("input.deviation.constant"))
+                    == !classifier.inputStandardization.isIdentity)
+            #expect(classifier.temperature != 1 || cost == .quadratic, "a cross-entropy model fits a temperature on validation")
+            #expect(graph.contains("temperature.constant") == (classifier.temperature != 1))
+            // The graph's input is the pixels b / 255; the standardization is inside the graph.
+            let inputs = try item.images.map { try classifier.inputBytes(for: PNG.decode(contentsOf: $0)).map { Float($0) / 255 } }
             jobs.append(["model": onnx.path, "inputs": inputs.map { $0.map(Double.init) }])
             let probabilities = try Self.predictedProbabilities(model: model, files: item.images,
                                                                 classes: classifier.classes, in: tmp)

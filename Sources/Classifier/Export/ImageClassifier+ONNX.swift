@@ -9,9 +9,11 @@ import Imaging
 /// pixels [N, inputs] ─▶ Gemm(transB=1) ─▶ f ─▶ … ─▶ Gemm(transB=1) ─▶ Softmax(axis=−1) ─▶ probabilities [N, classes]
 ///                                                                 (Sigmoid for quadratic cost)   └▶ ArgMax ─▶ label [N]
 /// ```
+/// A non-identity input standardization adds `Sub(μ)` and `Div(σ)` (`input.mean`, `input.deviation`)
+/// before the first `Gemm`; a softmax temperature `T ≠ 1` adds `Div(T)` (`temperature`) before `Softmax`.
 /// `pixels` are the model's input vectors: the image composited onto the background, converted
 /// to the model's colour, resized to its size, then `value / 255` — row-major, channels
-/// interleaved, values in 0…1 (`InputFormat.inputVector(for:)`). `metadata_props` carry the
+/// interleaved, values in 0…1 (`ImageClassifier.inputBytes(for:)` / 255). `metadata_props` carry the
 /// model file's `__metadata__` under the same keys (`classes`, `input` with the background, …).
 extension ImageClassifier {
     /// The exported graph's input name.
@@ -36,16 +38,22 @@ extension ImageClassifier {
                 + "\(f.background); see `classify preview` for the preprocessing"))
         graph.describe("classify: \(network.sizes.map(String.init).joined(separator: "-")) network, \(network.cost.rawValue) cost; "
             + "classes in output order: \(classes.joined(separator: ", "))")
-        // Input standardization (x − μ) / σ, when the forward pass has it, goes here as
-        // graph.elementwise("Sub", μ, …) and graph.elementwise("Div", σ, …) — or folded into layer 0.
+        // Input standardization x′ = (x − μ) / σ, as the forward pass has it (model format 2).
+        let standardization = inputStandardization
+        if !standardization.isIdentity {
+            graph.elementwise("Sub", standardization.mean, name: "input.mean")
+            graph.elementwise("Div", standardization.deviation, name: "input.deviation")
+        }
         let last = network.layers.count - 1
         for (l, layer) in network.layers.enumerated() {
             graph.gemm(weights: layer.weights, biases: layer.biases, name: "layers.\(l)")
             if l < last {
                 graph.activation(layer.activation, name: "layers.\(l).\(layer.activation.rawValue)")
             } else {
-                // A softmax temperature T, when the model has one, goes here:
-                // graph.elementwise("Div", [T], name: "temperature") — or fold W, b ÷ T into this layer.
+                // The softmax temperature: p = softmax(z / T), as `Network.forward(_:temperature:)`.
+                if temperature != 1 && layer.activation == .softmax {
+                    graph.elementwise("Div", [temperature], name: "temperature")
+                }
                 graph.activation(layer.activation, name: "layers.\(l).\(layer.activation.rawValue)",
                                  output: Self.onnxProbabilitiesName)
             }

@@ -11,6 +11,10 @@ public struct Evaluation: Sendable, Equatable {
     public var confidence: [Float]
     /// Accuracy, per-class precision, recall, F1 and the confusion matrix.
     public var metrics: ClassificationMetrics
+    /// The expected calibration error of the probabilities (15 confidence bins).
+    public var calibration: CalibrationReport
+    /// The same at temperature 1 (the softmax of the raw logits), to show what the temperature gained.
+    public var calibrationAtTemperatureOne: CalibrationReport
 
     /// Indices of the misclassified examples (`predicted ≠ label`), in dataset order.
     public var mistakes: [Int] { labels.indices.filter { labels[$0] != predicted[$0] } }
@@ -24,16 +28,25 @@ public struct Evaluation: Sendable, Equatable {
         self.predicted = predicted
         self.confidence = predicted.enumerated().map { probabilities[$0.offset, $0.element] }
         self.metrics = ClassificationMetrics(actual: labels, predicted: predicted, classCount: probabilities.columns)
+        self.calibration = CalibrationReport(probabilities: probabilities, labels: labels)
+        self.calibrationAtTemperatureOne = calibration
     }
 }
 
 extension ImageClassifier {
     /// Evaluates this classifier on a labelled dataset: batched forward passes of `batchSize`
     /// rows on `engine` with up to `threads` threads (see `probabilities(for:batchSize:engine:threads:)`),
-    /// then `Evaluation(probabilities:labels:)`.
+    /// then `Evaluation(probabilities:labels:)`. With a temperature other than 1,
+    /// `calibrationAtTemperatureOne` comes from a second pass at `T = 1`.
     public func evaluation(on dataset: Dataset, batchSize: Int = 256,
                            engine: MatrixEngine = .builtin, threads: Int = 1) -> Evaluation {
-        Evaluation(probabilities: probabilities(for: dataset, batchSize: batchSize, engine: engine, threads: threads),
-                   labels: dataset.labels)
+        var evaluation = Evaluation(probabilities: probabilities(for: dataset, batchSize: batchSize, engine: engine, threads: threads),
+                                    labels: dataset.labels)
+        if temperature != 1 {
+            evaluation.calibrationAtTemperatureOne = CalibrationReport(
+                probabilities: probabilities(for: dataset, batchSize: batchSize, temperature: 1, engine: engine, threads: threads),
+                labels: dataset.labels)
+        }
+        return evaluation
     }
 }

@@ -46,7 +46,8 @@ extension ImageClassifier {
         let modelIndex = images.classes.map { name in classes.firstIndex(of: name) ?? 0 }
         relabeled.dataset.labels = images.dataset.labels.map { modelIndex[$0] }
         relabeled.classes = classes
-        return (relabeled, TrainingStart(network: network, summary: summary))
+        return (relabeled, TrainingStart(network: network, summary: summary, standardization: inputStandardization,
+                                         temperature: temperature))
     }
 
     private static func describe(_ f: InputFormat) -> String {

@@ -20,7 +20,7 @@ extension ImageClassifier {
             let chunk = urls[chunkStart ..< min(urls.count, chunkStart + chunkSize)]
             let vectors = Parallel.map(chunk.count, threads: threads) { i -> Result<[Float], ImagingError> in
                 do throws(ImagingError) {
-                    return .success(inputFormat.inputVector(for: try PNG.decode(contentsOf: chunk[chunk.startIndex + i])))
+                    return .success(inputs(for: try PNG.decode(contentsOf: chunk[chunk.startIndex + i])))
                 } catch {
                     return .failure(error)
                 }
@@ -30,7 +30,7 @@ extension ImageClassifier {
             for (row, v) in good.enumerated() {
                 batch.elements.replaceSubrange(row * d ..< (row + 1) * d, with: v)
             }
-            let output = good.isEmpty ? batch : network.forward(batch, engine: engine, threads: threads)
+            let output = good.isEmpty ? batch : network.forward(batch, temperature: temperature, engine: engine, threads: threads)
             var row = 0
             for v in vectors {
                 switch v {

@@ -4,24 +4,32 @@ import Imaging
 /// Saving and loading a classifier as a safetensors model file (DESIGN.md §6).
 ///
 /// Tensors: `layers.{i}.weight` (F32, `[out, in]`) and `layers.{i}.bias` (F32, `[out]`), stored
-/// contiguously in layer order. `__metadata__` (all values strings):
+/// contiguously in layer order, then `input.mean` and `input.deviation` (F32, `[inputCount]`, the
+/// `InputStandardization` `x = (b / 255 − input.mean) / input.deviation`; from version 2).
+/// `__metadata__` (all values strings):
 ///
 /// | key | value |
 /// |---|---|
 /// | `format` | `classify` |
-/// | `format_version` | `1` |
+/// | `format_version` | `2` (version 1, without `input.*` tensors and `temperature`, still loads) |
 /// | `classes` | JSON array of class names, in output order |
-/// | `input` | JSON object `{background: "#rrggbb", color: "gray"/"rgb", height, normalization: "value / 255", width}` |
+/// | `input` | JSON object `{background: "#rrggbb", color: "gray"/"rgb", height, normalization, width}` |
+/// | `temperature` | `T` of `p = softmax(zᴸ / T)`, a decimal number (from version 2) |
 /// | `activations` | JSON array, one activation name per layer |
 /// | `cost` | `cross-entropy` or `quadratic` |
 /// | `training` | JSON object of the `TrainingSummary`, snake_case keys (absent when there is none) |
+///
+/// `normalization` is `value / 255` in version 1 and `(value / 255 - input.mean) / input.deviation`
+/// in version 2.
 extension ImageClassifier {
     /// The model file format name stored under `format`.
     public static let modelFileFormat = "classify"
     /// The model file versions this build reads; it writes the last one.
-    public static let supportedModelFileVersions = ["1"]
-    /// How 8-bit samples become inputs, stored in the `input` metadata for other readers.
-    static let inputNormalization = "value / 255"
+    public static let supportedModelFileVersions = ["1", "2"]
+    /// How 8-bit samples become inputs, stored in the `input` metadata for other readers, by format version.
+    static let inputNormalization = ["1": "value / 255", "2": "(value / 255 - input.mean) / input.deviation"]
+    /// The names of the standardization tensors (format version 2).
+    static let inputMeanTensor = "input.mean", inputDeviationTensor = "input.deviation"
 
     /// The model file's bytes: deterministic, so the same classifier always gives identical bytes.
     public func encodedModelFile() -> [UInt8] {
@@ -30,6 +38,8 @@ extension ImageClassifier {
 
     /// The safetensors container for this classifier.
     public func modelFile() -> ModelFile {
+        let version = Self.supportedModelFileVersions[Self.supportedModelFileVersions.count - 1]
+        let count = inputStandardization.inputCount
         var tensors: [ModelFile.Tensor] = []
         for (i, layer) in network.layers.enumerated() {
             tensors.append(.init(name: "layers.\(i).weight",
@@ -37,17 +47,20 @@ extension ImageClassifier {
                                  values: layer.weights.elements))
             tensors.append(.init(name: "layers.\(i).bias", shape: [layer.biases.count], values: layer.biases))
         }
+        tensors.append(.init(name: Self.inputMeanTensor, shape: [count], values: inputStandardization.mean))
+        tensors.append(.init(name: Self.inputDeviationTensor, shape: [count], values: inputStandardization.deviation))
         var metadata: [String: String] = [
             "format": Self.modelFileFormat,
-            "format_version": Self.supportedModelFileVersions[Self.supportedModelFileVersions.count - 1],
+            "format_version": version,
             "classes": JSONValue.array(classes.map { .string($0) }).serialized(),
             "input": JSONValue.object([
                 "width": .integer(inputFormat.width),
                 "height": .integer(inputFormat.height),
                 "color": .string(inputFormat.color.rawValue),
                 "background": .string(inputFormat.background.description),
-                "normalization": .string(Self.inputNormalization),
+                "normalization": .string(Self.inputNormalization[version] ?? ""),
             ]).serialized(),
+            "temperature": "\(temperature)",
             "activations": JSONValue.array(network.layers.map { .string($0.activation.rawValue) }).serialized(),
             "cost": network.cost.rawValue,
         ]
@@ -63,6 +76,10 @@ extension ImageClassifier {
             ]
             if let validationAccuracy = summary.validationAccuracy {
                 training["validation_accuracy"] = .double(validationAccuracy)
+            }
+            if let refitExamples = summary.refitExamples, let refitEpochs = summary.refitEpochs {
+                training["refit_examples"] = .integer(refitExamples)
+                training["refit_epochs"] = .integer(refitEpochs)
             }
             metadata["training"] = JSONValue.object(training).serialized()
         }
@@ -111,8 +128,10 @@ extension ImageClassifier {
         let activations = try reader.activations()
         let cost = try reader.cost()
         let summary = try reader.trainingSummary()
+        let temperature = try reader.temperature()
+        let standardization = try reader.standardization(in: modelFile, inputCount: inputFormat.inputCount)
 
-        var expectedNames: Set<String> = []
+        var expectedNames: Set<String> = reader.version == "1" ? [] : [Self.inputMeanTensor, Self.inputDeviationTensor]
         for i in activations.indices {
             expectedNames.insert("layers.\(i).weight")
             expectedNames.insert("layers.\(i).bias")
@@ -171,8 +190,8 @@ extension ImageClassifier {
             throw reader.invalid("the output layer's activation is '\(activations[activations.count - 1].rawValue)' but the cost '\(cost.rawValue)' "
                 + "requires '\(cost.outputActivation.rawValue)'")
         }
-        self.init(network: Network(layers: layers, cost: cost), classes: classes,
-                  inputFormat: inputFormat, summary: summary)
+        self.init(network: Network(layers: layers, cost: cost), classes: classes, inputFormat: inputFormat,
+                  inputStandardization: standardization, temperature: temperature, summary: summary)
     }
 }
 
@@ -206,9 +225,10 @@ extension ModelFileReader {
             throw invalid("the 'input' metadata has background '\(backgroundText)', not a colour of the form #rrggbb")
         }
         if let normalization = input["normalization"] {
-            guard let text = normalization as? String, text == ImageClassifier.inputNormalization else {
-                throw invalid("the 'input' metadata has normalization '\(normalization)'; this classify supports "
-                    + "only '\(ImageClassifier.inputNormalization)'")
+            let supported = ImageClassifier.inputNormalization[version] ?? ""
+            guard let text = normalization as? String, text == supported else {
+                throw invalid("the 'input' metadata has normalization '\(normalization)'; format version \(version) "
+                    + "supports only '\(supported)'")
             }
         }
         return InputFormat(width: width, height: height, color: color, background: background)

@@ -45,13 +45,26 @@ public struct Prediction: Sendable, Equatable {
 }
 
 extension ImageClassifier {
-    /// Class probabilities for one image: `aᴸ = network(inputFormat.inputVector(for: image))`.
+    /// The preprocessed image's bytes `b` (`inputFormat.preprocess`), as stored in a training set.
+    public func inputBytes(for image: Image) -> [UInt8] {
+        inputFormat.preprocess(image).samples.map { UInt8(truncatingIfNeeded: $0) }
+    }
+
+    /// The network's input vector for one image: `x = (b / 255 − mean) / deviation` of its bytes
+    /// through `inputStandardization`, the same conversion training and evaluation use.
+    ///
+    /// Shapes: `inputFormat.inputCount` values, row-major, channels interleaved.
+    public func inputs(for image: Image) -> [Float] {
+        inputStandardization.inputs(fromBytes: inputBytes(for: image))
+    }
+
+    /// Class probabilities for one image: `p = softmax(zᴸ / temperature)` of `inputs(for: image)`.
     ///
     /// Shapes: the result has `classes.count` values in class order (summing to 1 for a softmax
     /// output). The image is preprocessed exactly as in training (DESIGN.md §1).
     public func probabilities(for image: Image) -> [Float] {
-        let x = inputFormat.inputVector(for: image)
-        return network.forward(Matrix(rows: 1, columns: x.count, elements: x)).elements
+        let x = inputs(for: image)
+        return network.forward(Matrix(rows: 1, columns: x.count, elements: x), temperature: temperature).elements
     }
 
     /// Class probabilities for a PNG file (decoded as stored, then preprocessed as in training).
@@ -61,27 +74,26 @@ extension ImageClassifier {
     }
 
     /// Class probabilities for every example of a dataset, in forward batches of `batchSize` rows
-    /// (inputs `x = value / 255`), so memory stays bounded for large datasets.
+    /// (inputs through `inputStandardization`), so memory stays bounded for large datasets.
     ///
     /// Shapes: `dataset.count × classes.count`, row `i` for example `i`. Products on `engine`
     /// with up to `threads` threads.
     /// - Precondition: `dataset.inputCount == inputFormat.inputCount`, `batchSize > 0`.
-    public func probabilities(for dataset: Dataset, batchSize: Int = 256,
+    public func probabilities(for dataset: Dataset, batchSize: Int = 256, temperature: Float? = nil,
                               engine: MatrixEngine = .builtin, threads: Int = 1) -> Matrix {
         let n = inputFormat.inputCount, k = classes.count
         precondition(dataset.inputCount == n,
                      "dataset has \(dataset.inputCount) inputs per example but the classifier takes \(n)")
         precondition(batchSize > 0, "batchSize must be positive, got \(batchSize)")
         var result = Matrix(rows: dataset.count, columns: k)
+        var batch = Matrix(rows: min(batchSize, dataset.count), columns: n)
+        let order = Array(0 ..< dataset.count)
         var start = 0
         while start < dataset.count {
             let m = min(batchSize, dataset.count - start)
-            var batch = Matrix(rows: m, columns: n)
-            let offset = start * n
-            for i in 0 ..< m * n {
-                batch.elements[i] = Float(dataset.inputs[offset + i]) / 255
-            }
-            let output = network.forward(batch, engine: engine, threads: threads)
+            if m < batch.rows { batch = Matrix(rows: m, columns: n) }
+            inputStandardization.gather(dataset.inputs, rows: order[start ..< start + m], into: &batch.elements)
+            let output = network.forward(batch, temperature: temperature ?? self.temperature, engine: engine, threads: threads)
             result.elements.replaceSubrange(start * k ..< (start + m) * k, with: output.elements)
             start += m
         }

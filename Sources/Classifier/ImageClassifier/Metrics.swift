@@ -72,6 +72,13 @@ public struct ClassificationMetrics: Sendable, Equatable {
         }
     }
 
+    /// Balanced accuracy: the mean recall over the classes that have examples,
+    /// `(1/K′) Σ_{c: support_c > 0} recall_c` (scikit-learn's `balanced_accuracy_score`); 0 for no examples.
+    public var balancedAccuracy: Double {
+        let present = perClass.filter { $0.support > 0 }
+        return present.isEmpty ? 0 : present.reduce(0) { $0 + $1.recall } / Double(present.count)
+    }
+
     /// The predicted class of each row: `argmaxⱼ Pᵢⱼ`, the lowest index winning a tie.
     ///
     /// Shapes: `probabilities` is `m × classes`; the result has `m` values.

@@ -34,3 +34,31 @@ extension Network {
                                    rows: rows, columns: layer.outputCount)
     }
 }
+
+extension Network {
+    /// The output layer's weighted sums `zᴸ = sᴸ` for a batch (the logits before softmax).
+    ///
+    /// Shapes: `inputs` is `m × sizes[0]`; the result is `m × sizes.last`.
+    public func logits(_ inputs: Matrix, engine: MatrixEngine = .builtin, threads: Int = 1) -> Matrix {
+        var linear = self
+        if let last = layers.indices.last { linear.layers[last].activation = .identity }
+        return linear.forward(inputs, engine: engine, threads: threads)
+    }
+
+    /// The output activations with a softmax temperature: `p = softmax(zᴸ / T)` row by row.
+    ///
+    /// `T == 1`, or an output layer that is not softmax, gives exactly `forward(inputs)`.
+    /// Shapes: `inputs` is `m × sizes[0]`; the result is `m × sizes.last`.
+    public func forward(_ inputs: Matrix, temperature: Float, engine: MatrixEngine = .builtin, threads: Int = 1) -> Matrix {
+        guard temperature != 1, layers.last?.activation == .softmax else { return forward(inputs, engine: engine, threads: threads) }
+        var z = logits(inputs, engine: engine, threads: threads)
+        Network.softmax(&z, temperature: temperature)
+        return z
+    }
+
+    /// `z ← softmax(z / T)` row by row, in place.
+    static func softmax(_ z: inout Matrix, temperature: Float) {
+        for i in z.elements.indices { z.elements[i] /= temperature }
+        Kernels.softmaxRows(&z.elements, rows: z.rows, columns: z.columns)
+    }
+}

@@ -90,6 +90,39 @@ struct ModelFileReader {
         return cost
     }
 
+    /// `format_version` (checked by `checkFormat`).
+    var version: String { metadata["format_version"] ?? "" }
+
+    /// `temperature`: a positive finite decimal (version 2); 1 in version 1.
+    func temperature() throws(ClassifierError) -> Float {
+        guard version != "1" else { return 1 }
+        let text = try entry("temperature")
+        guard let t = Float(text), t.isFinite, t > 0 else {
+            throw invalid("the 'temperature' metadata is '\(text)', not a positive number")
+        }
+        return t
+    }
+
+    /// The `input.mean` and `input.deviation` tensors (version 2): `[inputCount]` each, finite
+    /// means, positive finite deviations; the identity in version 1.
+    func standardization(in file: ModelFile, inputCount: Int) throws(ClassifierError) -> InputStandardization {
+        guard version != "1" else { return .identity(inputCount: inputCount) }
+        var values: [[Float]] = []
+        for name in [ImageClassifier.inputMeanTensor, ImageClassifier.inputDeviationTensor] {
+            guard let tensor = file.tensor(named: name) else {
+                throw invalid("tensor '\(name)' is missing (format version \(version) stores the input standardization)")
+            }
+            guard tensor.shape == [inputCount] else {
+                throw invalid("tensor '\(name)' has shape \(tensor.shape) but the input format gives \(inputCount) inputs")
+            }
+            values.append(tensor.values)
+        }
+        guard values[0].allSatisfy(\.isFinite), values[1].allSatisfy({ $0 > 0 && $0.isFinite }) else {
+            throw invalid("tensor 'input.deviation' must hold positive numbers and 'input.mean' finite ones")
+        }
+        return InputStandardization(mean: values[0], deviation: values[1])
+    }
+
     /// `training`: the training summary with snake_case keys, or nil when absent.
     func trainingSummary() throws(ClassifierError) -> TrainingSummary? {
         guard let text = metadata["training"] else { return nil }
@@ -113,6 +146,8 @@ private struct StoredTrainingSummary: Decodable {
     var validationExamples: Int
     var seed: UInt64
     var hyperparameters: [String: String]
+    var refitExamples: Int?
+    var refitEpochs: Int?
 
     enum CodingKeys: String, CodingKey {
         case epochs
@@ -123,11 +158,14 @@ private struct StoredTrainingSummary: Decodable {
         case validationExamples = "validation_examples"
         case seed
         case hyperparameters
+        case refitExamples = "refit_examples"
+        case refitEpochs = "refit_epochs"
     }
 
     var summary: TrainingSummary {
         TrainingSummary(epochs: epochs, bestEpoch: bestEpoch, trainingAccuracy: trainingAccuracy,
                         validationAccuracy: validationAccuracy, trainingExamples: trainingExamples,
-                        validationExamples: validationExamples, seed: seed, hyperparameters: hyperparameters)
+                        validationExamples: validationExamples, seed: seed, hyperparameters: hyperparameters,
+                        refitExamples: refitExamples, refitEpochs: refitEpochs)
     }
 }

@@ -32,7 +32,8 @@ public enum Optimizer: String, Sendable, Codable, CaseIterable {
 /// Shapes mirror the layers (`nˡ × nˡ⁻¹` for weights, `nˡ` for biases).
 struct OptimizerState {
     let optimizer: Optimizer
-    let learningRate: Float
+    /// `η` of the next step (the trainer's schedule may change it between steps).
+    var learningRate: Float
     let l2: Float
     private var weightMoment1: [[Float]], biasMoment1: [[Float]]   // velocity or Adam m
     private var weightMoment2: [[Float]], biasMoment2: [[Float]]   // Adam v

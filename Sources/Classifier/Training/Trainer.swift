@@ -14,8 +14,11 @@ public struct EpochReport: Sendable, Equatable {
     public var validationAccuracy: Double?
     /// Training throughput of the epoch (examples per second of forward + backward + update).
     public var samplesPerSecond: Double
-    /// Whether this epoch's weights are the best so far (lowest validation loss, or the last epoch without validation).
+    /// Whether this epoch's weights are the best so far (highest validation accuracy, lower
+    /// validation loss breaking ties; the last epoch without validation).
     public var isBest: Bool
+    /// Whether this epoch belongs to the refit on every image (after the epoch count was chosen).
+    public var isRefit: Bool = false
 }
 
 /// Progress inside an epoch, sent every tenth of a second or so and after the last batch.
@@ -50,21 +53,39 @@ public struct TrainingResult: Sendable {
     public var network: Network
     /// What the model file records about the training (epochs, best epoch, accuracies, hyper-parameters).
     public var summary: TrainingSummary
-    /// One report per epoch run.
+    /// One report per epoch run (the refit's epochs last, marked `isRefit`).
     public var history: [EpochReport]
+    /// `x = (b / 255 − mean) / deviation` that the network was trained with.
+    public var standardization: InputStandardization
+    /// The softmax temperature fitted on the validation images (1 without validation).
+    public var temperature: Float
     /// `shouldStop` returned true (e.g. Ctrl-C): training ended early by request.
     public var wasInterrupted: Bool
-    /// Early stopping ended training: `patience` epochs without a new best validation loss.
+    /// Early stopping ended training: `patience` epochs without a new best validation accuracy or loss.
     public var stoppedEarly: Bool
 }
 
 /// Trains a network on a dataset with mini-batch gradient descent and backpropagation.
 ///
-/// Epochs of shuffled mini-batches (the last, partial batch included); per batch: the bytes are
-/// converted to `x = value / 255`, forward pass, cost, backpropagation (BP1–BP4), one optimizer
-/// step. Buffers are allocated once; the step allocates nothing. One `SeededGenerator(seed)`
-/// drives initialisation, the split and shuffling, so the same data, seed and matrix engine
-/// (for OpenBLAS also the thread count) give bit-identical weights. The products run on
+/// 1. Split off a stratified validation part (`validationFraction`); fit the input
+///    standardization on the training part (`InputStandardization(fitting:)`).
+/// 2. Epochs of shuffled mini-batches (the last, partial batch included); per batch: the bytes
+///    become inputs through the standardization, forward pass, cost, backpropagation (BP1–BP4),
+///    one optimizer step. After each epoch the validation accuracy and loss; the best epoch is
+///    the one with the highest validation accuracy, the lower loss breaking ties; training stops
+///    after `patience` epochs without a new best.
+/// 3. The softmax temperature is fitted on the validation images (`Trainer.fitTemperature`).
+/// 4. With `refit`, a fresh network is trained on every image (training + validation, the
+///    standardization fitted on all of them) for the best epoch count, and is the result.
+///
+/// A continued training (`from: start`) keeps the start's standardization in every step, numbers
+/// its epochs after `start.completedEpochs`, and its refit continues `start.network` on every image
+/// up to the best epoch. The temperature is fitted again on validation (the weights changed);
+/// without validation or calibration it stays the start's.
+///
+/// Buffers are allocated once; the step allocates nothing. One `SeededGenerator(seed)` drives
+/// initialisation, the split and shuffling, so the same data, seed and matrix engine (for
+/// OpenBLAS also the thread count) give bit-identical weights. The products run on
 /// `configuration.engine` with `configuration.threads` threads.
 public struct Trainer: Sendable {
     /// The settings of every training this trainer runs.
@@ -82,7 +103,7 @@ public struct Trainer: Sendable {
     ///   - start: the weights to continue from; `nil` initialises fresh ones. The generator draws
     ///     the fresh weights either way and then skips `start.completedEpochs` shuffles, so with the
     ///     same data and seed the validation split is the earlier training's and the batches go on
-    ///     where it stopped.
+    ///     where it stopped. Its input standardization is used instead of fitting a new one.
     ///   - progress: receives `.batch` events about ten times a second and `.epoch` after each epoch.
     ///   - shouldStop: polled after every batch; when it returns true, the epoch is closed
     ///     (validated) and training returns the best weights so far with `wasInterrupted`.
@@ -98,7 +119,6 @@ public struct Trainer: Sendable {
         guard dataset.classCount >= 2, Set(dataset.labels).count >= 2 else {
             throw .unusableData(reason: "training needs examples of at least two classes")
         }
-        let learningRate = c.effectiveLearningRate
         var generator = SeededGenerator(seed: c.seed)
         var network = Network(sizes: [dataset.inputCount] + c.hiddenLayers + [dataset.classCount],
                               hiddenActivation: c.activation, cost: c.cost, using: &generator)
@@ -116,123 +136,48 @@ public struct Trainer: Sendable {
         let (training, validation) = c.validationFraction > 0
             ? dataset.stratifiedSplit(validationFraction: c.validationFraction, using: &generator)
             : (dataset, dataset.subset([]))
-        let hasValidation = validation.count > 0
+        // Continuing keeps the earlier model's standardization: its weights were trained on those inputs.
+        let standardization = start?.standardization ?? c.standardization.fitted(on: training)
+        var run = EpochLoop(configuration: c, network: network, training: training, validation: validation,
+                            standardization: standardization, maxEpochs: c.maxEpochs, completedEpochs: completedEpochs)
+        try run.run(using: &generator, progress: progress, shouldStop: shouldStop)
 
-        let m = min(c.batchSize, training.count)
-        let (inputs, classes) = (dataset.inputCount, dataset.classCount)
-        // Both cores go to the matrix products (`c.threads` threads inside each), not to shards
-        // of the batch: see `TrainingConfiguration.threads`.
-        var workspace = BackpropagationWorkspace(sizes: network.sizes, capacity: m, engine: c.engine, threads: c.threads)
-        var optimizer = OptimizerState(optimizer: c.optimizer, learningRate: learningRate, l2: c.l2, network: network)
-        var order = Array(0 ..< training.count)
-        let batchCount = (training.count + m - 1) / m
-        let clock = ContinuousClock()
-        for _ in 0 ..< completedEpochs { Dataset.shuffle(&order, using: &generator) }
-
-        var best = network
-        var bestLoss = Double.infinity
-        var bestIndex = 0
-        var history = [EpochReport]()
-        var epochsWithoutImprovement = 0
-        var (wasInterrupted, stoppedEarly) = (false, false)
-
-        let maxEpochs = completedEpochs + c.maxEpochs
-        for epoch in completedEpochs + 1 ... maxEpochs {
-            Dataset.shuffle(&order, using: &generator)
-            let start = clock.now
-            var lastProgress = start
-            var (lossSum, correct, seen) = (0.0, 0, 0)
-            for batch in 0 ..< batchCount {
-                let range = batch * m ..< min((batch + 1) * m, training.count)
-                let rows = range.count
-                for (i, index) in order[range].enumerated() { workspace.labels[i] = training.labels[index] }
-                Kernels.gatherScaledBytes(training.inputs, indices: order[range], columns: inputs, into: &workspace.x)
-                network.forward(rows: rows, workspace: &workspace)
-                let (loss, ok) = c.cost.totalLoss(outputs: workspace.output, labels: workspace.labels[..<rows],
-                                                  rows: rows, columns: classes)
-                guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
-                if c.optimizer == .sgd {  // fast path: BP4 and the step in one sgemm
-                    network.backwardWithGradientDescent(labels: workspace.labels[..<rows], rows: rows,
-                                                        learningRate: learningRate, l2: c.l2, workspace: &workspace)
-                } else {
-                    network.backward(labels: workspace.labels[..<rows], rows: rows, workspace: &workspace)
-                    optimizer.update(&network, with: workspace)
-                }
-                (lossSum, correct, seen) = (lossSum + loss, correct + ok, seen + rows)
-
-                let stop = shouldStop()
-                let now = clock.now
-                if stop || batch == batchCount - 1 || now - lastProgress >= .milliseconds(100) {
-                    lastProgress = now
-                    progress(.batch(BatchProgress(
-                        epoch: epoch, maxEpochs: maxEpochs, batch: batch + 1, batchCount: batchCount,
-                        loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen),
-                        samplesPerSecond: Double(seen) / Trainer.seconds(now - start))))
-                }
-                if stop { wasInterrupted = true; break }
-            }
-            let samplesPerSecond = Double(seen) / Trainer.seconds(clock.now - start)
-            guard network.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
-
-            var report = EpochReport(epoch: epoch, maxEpochs: maxEpochs, trainingLoss: lossSum / Double(seen),
-                                     trainingAccuracy: Double(correct) / Double(seen), validationLoss: nil,
-                                     validationAccuracy: nil, samplesPerSecond: samplesPerSecond, isBest: true)
-            if hasValidation {
-                let (loss, accuracy) = network.evaluate(validation, workspace: &workspace)
-                guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
-                report.validationLoss = loss
-                report.validationAccuracy = accuracy
-                report.isBest = loss < bestLoss
-            }
-            if report.isBest {
-                best = network
-                bestLoss = report.validationLoss ?? report.trainingLoss
-                bestIndex = history.count
-                epochsWithoutImprovement = 0
-            } else {
-                epochsWithoutImprovement += 1
-            }
-            history.append(report)
-            progress(.epoch(report))
-            if wasInterrupted { break }
-            if hasValidation && epochsWithoutImprovement >= c.patience { stoppedEarly = true; break }
+        let bestReport = run.history[run.bestIndex]
+        // A continued training keeps the earlier model's temperature unless it is refitted here.
+        var temperature: Float = start?.temperature ?? 1
+        if validation.count > 0 && c.cost == .crossEntropy && c.calibrate {
+            temperature = Trainer.fitTemperature(run.best, on: validation, standardization: standardization)
         }
-
-        let bestReport = history[bestIndex]
         var hyperparameters = c.hyperparameters
         if completedEpochs > 0 { hyperparameters["continued_after_epoch"] = "\(completedEpochs)" }
-        // A stored per-epoch history continues here too: the earlier model's entries, then `history`.
-        let summary = TrainingSummary(
-            epochs: completedEpochs + history.count, bestEpoch: bestReport.epoch, trainingAccuracy: bestReport.trainingAccuracy,
-            validationAccuracy: bestReport.validationAccuracy, trainingExamples: training.count,
-            validationExamples: validation.count, seed: c.seed, hyperparameters: hyperparameters)
-        return TrainingResult(network: best, summary: summary, history: history,
-                              wasInterrupted: wasInterrupted, stoppedEarly: stoppedEarly)
+        var result = TrainingResult(
+            network: run.best, summary: TrainingSummary(
+                epochs: completedEpochs + run.history.count, bestEpoch: bestReport.epoch, trainingAccuracy: bestReport.trainingAccuracy,
+                validationAccuracy: bestReport.validationAccuracy, trainingExamples: training.count,
+                validationExamples: validation.count, seed: c.seed, hyperparameters: hyperparameters),
+            history: run.history, standardization: standardization, temperature: temperature,
+            wasInterrupted: run.wasInterrupted, stoppedEarly: run.stoppedEarly)
+        guard c.refit, validation.count > 0, !run.wasInterrupted else { return result }
+
+        // The refit: every image, the chosen epoch count, a fresh network from the same generator
+        // (continuing: the start network and its standardization again, for the epochs after it).
+        let everything = start?.standardization ?? c.standardization.fitted(on: dataset)
+        let fresh = Network(sizes: network.sizes, hiddenActivation: c.activation, cost: c.cost, using: &generator)
+        var refit = EpochLoop(configuration: c, network: start?.network ?? fresh, training: dataset,
+                              validation: dataset.subset([]), standardization: everything,
+                              maxEpochs: bestReport.epoch - completedEpochs, completedEpochs: completedEpochs, isRefit: true)
+        try refit.run(using: &generator, progress: progress, shouldStop: shouldStop)
+        result.network = refit.network
+        result.standardization = everything
+        result.history += refit.history
+        result.summary.refitExamples = dataset.count
+        result.summary.refitEpochs = completedEpochs + refit.history.count
+        result.wasInterrupted = refit.wasInterrupted
+        return result
     }
 
-    private static func seconds(_ duration: Duration) -> Double {
+    static func seconds(_ duration: Duration) -> Double {
         let (s, attoseconds) = duration.components
         return max(Double(s) + Double(attoseconds) * 1e-18, 1e-9)
-    }
-}
-
-extension Network {
-    /// Mean cost and accuracy on a dataset, in batches through `workspace` (no allocation per batch).
-    func evaluate(_ dataset: Dataset, workspace w: inout BackpropagationWorkspace) -> (loss: Double, accuracy: Double) {
-        guard dataset.count > 0 else { return (0, 0) }
-        let order = Array(0 ..< dataset.count)
-        var (loss, correct) = (0.0, 0)
-        var start = 0
-        while start < dataset.count {
-            let range = start ..< min(start + w.capacity, dataset.count)
-            Kernels.gatherScaledBytes(dataset.inputs, indices: order[range], columns: dataset.inputCount, into: &w.x)
-            forward(rows: range.count, workspace: &w)
-            let batch = cost.totalLoss(outputs: w.output, labels: dataset.labels[range], rows: range.count,
-                                       columns: dataset.classCount)
-            loss += batch.loss
-            correct += batch.correct
-            start = range.upperBound
-        }
-        return (loss / Double(dataset.count), Double(correct) / Double(dataset.count))
     }
 }

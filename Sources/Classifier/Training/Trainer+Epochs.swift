@@ -1,0 +1,181 @@
+import Foundation
+
+/// The epoch loop of one training run: shuffled mini-batches, an optimizer step per batch,
+/// validation after each epoch, the best epoch's weights kept, early stopping. Both cores go to
+/// the matrix products (`configuration.threads` threads inside each, on `configuration.engine`).
+struct EpochLoop {
+    let c: TrainingConfiguration
+    private(set) var network: Network
+    let training: Dataset, validation: Dataset
+    let standardization: InputStandardization
+    /// Epochs to run in this loop.
+    let maxEpochs: Int
+    /// Epochs an earlier training ran (continued training): epochs are numbered after them and
+    /// their shuffles are replayed first, so the batches go on where that training stopped.
+    let completedEpochs: Int
+    let isRefit: Bool
+
+    private(set) var best: Network
+    private(set) var bestIndex = 0
+    private(set) var history = [EpochReport]()
+    private(set) var wasInterrupted = false, stoppedEarly = false
+
+    init(configuration: TrainingConfiguration, network: Network, training: Dataset, validation: Dataset,
+         standardization: InputStandardization, maxEpochs: Int, completedEpochs: Int = 0, isRefit: Bool = false) {
+        self.c = configuration
+        self.network = network
+        self.best = network
+        self.training = training
+        self.validation = validation
+        self.standardization = standardization
+        self.maxEpochs = maxEpochs
+        self.completedEpochs = completedEpochs
+        self.isRefit = isRefit
+    }
+
+    /// Runs up to `maxEpochs` epochs (numbered `completedEpochs + 1 …`); afterwards `best` holds
+    /// the best epoch's weights
+    /// (`network` the last epoch's).
+    mutating func run(using generator: inout SeededGenerator, progress: (TrainingEvent) -> Void,
+                      shouldStop: () -> Bool) throws(ClassifierError) {
+        let learningRate = c.effectiveLearningRate
+        let hasValidation = validation.count > 0
+        let m = min(c.batchSize, training.count)
+        let classes = training.classCount
+        var workspace = BackpropagationWorkspace(sizes: network.sizes, capacity: m, engine: c.engine, threads: c.threads)
+        var optimizer = OptimizerState(optimizer: c.optimizer, learningRate: learningRate, l2: c.l2, network: network)
+        var order = Array(0 ..< training.count)
+        let byClass = c.classWeight == .balanced ? training.indicesByClass() : []
+        let perClass = byClass.map(\.count).max() ?? 0
+        if c.classWeight == .balanced { order = Array(repeating: 0, count: perClass * byClass.filter { !$0.isEmpty }.count) }
+        let batchCount = (order.count + m - 1) / m
+        let clock = ContinuousClock()
+        var (bestAccuracy, bestLoss) = (-1.0, Double.infinity)
+        // Cosine decay over a run of known length (the refit): η_t = η · ½(1 + cos(π t / T)), t = steps taken.
+        let decays = isRefit && c.schedule == .cosine
+        let totalSteps = Double(maxEpochs * batchCount)
+        var step = 0
+        var epochsWithoutImprovement = 0
+
+        let lastEpoch = completedEpochs + maxEpochs
+        func nextOrder() {
+            if c.classWeight == .balanced { order = Dataset.balancedOrder(byClass, perClass: perClass, using: &generator) }
+            Dataset.shuffle(&order, using: &generator)
+        }
+        for _ in 0 ..< completedEpochs { nextOrder() }
+
+        for epoch in completedEpochs + 1 ... lastEpoch {
+            nextOrder()
+            let start = clock.now
+            var lastProgress = start
+            var (lossSum, correct, seen) = (0.0, 0, 0)
+            for batch in 0 ..< batchCount {
+                let range = batch * m ..< min((batch + 1) * m, order.count)
+                let rows = range.count
+                if decays {
+                    optimizer.learningRate = learningRate * Float(0.5 * (1 + Foundation.cos(Double.pi * Double(step) / totalSteps)))
+                }
+                step += 1
+                for (i, index) in order[range].enumerated() { workspace.labels[i] = training.labels[index] }
+                standardization.gather(training.inputs, rows: order[range], into: &workspace.x)
+                network.forward(rows: rows, workspace: &workspace)
+                let (loss, ok) = c.cost.totalLoss(outputs: workspace.output, labels: workspace.labels[..<rows],
+                                                  rows: rows, columns: classes)
+                guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
+                if c.optimizer == .sgd {  // fast path: BP4 and the step in one sgemm
+                    network.backwardWithGradientDescent(labels: workspace.labels[..<rows], rows: rows,
+                                                        learningRate: optimizer.learningRate, l2: c.l2, workspace: &workspace)
+                } else {
+                    network.backward(labels: workspace.labels[..<rows], rows: rows, workspace: &workspace)
+                    optimizer.update(&network, with: workspace)
+                }
+                (lossSum, correct, seen) = (lossSum + loss, correct + ok, seen + rows)
+
+                let stop = shouldStop()
+                let now = clock.now
+                if stop || batch == batchCount - 1 || now - lastProgress >= .milliseconds(100) {
+                    lastProgress = now
+                    progress(.batch(BatchProgress(
+                        epoch: epoch, maxEpochs: lastEpoch, batch: batch + 1, batchCount: batchCount,
+                        loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen),
+                        samplesPerSecond: Double(seen) / Trainer.seconds(now - start))))
+                }
+                if stop { wasInterrupted = true; break }
+            }
+            let samplesPerSecond = Double(seen) / Trainer.seconds(clock.now - start)
+            guard network.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
+
+            var report = EpochReport(epoch: epoch, maxEpochs: lastEpoch, trainingLoss: lossSum / Double(seen),
+                                     trainingAccuracy: Double(correct) / Double(seen), validationLoss: nil,
+                                     validationAccuracy: nil, samplesPerSecond: samplesPerSecond, isBest: true,
+                                     isRefit: isRefit)
+            if hasValidation {
+                let (loss, accuracy) = network.evaluate(validation, standardization: standardization, workspace: &workspace)
+                guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
+                report.validationLoss = loss
+                report.validationAccuracy = accuracy
+                report.isBest = c.selection == .loss ? loss < bestLoss
+                    : accuracy > bestAccuracy || (accuracy == bestAccuracy && loss < bestLoss)
+            }
+            if report.isBest {
+                best = network
+                (bestAccuracy, bestLoss) = (report.validationAccuracy ?? 0, report.validationLoss ?? report.trainingLoss)
+                bestIndex = history.count
+                epochsWithoutImprovement = 0
+            } else {
+                epochsWithoutImprovement += 1
+            }
+            history.append(report)
+            progress(.epoch(report))
+            if wasInterrupted { break }
+            if hasValidation && epochsWithoutImprovement >= c.patience { stoppedEarly = true; break }
+        }
+    }
+}
+
+extension Network {
+    /// Mean cost and accuracy on a dataset, in batches through `workspace` (no allocation per batch).
+    func evaluate(_ dataset: Dataset, standardization: InputStandardization,
+                  workspace w: inout BackpropagationWorkspace) -> (loss: Double, accuracy: Double) {
+        guard dataset.count > 0 else { return (0, 0) }
+        let order = Array(0 ..< dataset.count)
+        var (loss, correct) = (0.0, 0)
+        var start = 0
+        while start < dataset.count {
+            let range = start ..< min(start + w.capacity, dataset.count)
+            standardization.gather(dataset.inputs, rows: order[range], into: &w.x)
+            forward(rows: range.count, workspace: &w)
+            let batch = cost.totalLoss(outputs: w.output, labels: dataset.labels[range], rows: range.count,
+                                       columns: dataset.classCount)
+            loss += batch.loss
+            correct += batch.correct
+            start = range.upperBound
+        }
+        return (loss / Double(dataset.count), Double(correct) / Double(dataset.count))
+    }
+}
+
+extension Dataset {
+    /// The example indices of each class, in example order.
+    func indicesByClass() -> [[Int]] {
+        var byClass = [[Int]](repeating: [], count: classCount)
+        for (i, label) in labels.enumerated() { byClass[label].append(i) }
+        return byClass
+    }
+
+    /// One epoch of balanced sampling: every class with examples contributes `perClass` indices,
+    /// all of its own examples, then (for a smaller class) a freshly shuffled cycle through them
+    /// again until it has `perClass`. Each class then weighs the same in the epoch's cost.
+    static func balancedOrder(_ byClass: [[Int]], perClass: Int, using generator: inout SeededGenerator) -> [Int] {
+        var order: [Int] = []
+        order.reserveCapacity(perClass * byClass.count)
+        for var members in byClass where !members.isEmpty {
+            order += members
+            while order.count % perClass != 0 {
+                shuffle(&members, using: &generator)
+                order += members.prefix(perClass - order.count % perClass)
+            }
+        }
+        return order
+    }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+extension Trainer {
+    /// Temperature scaling (Guo et al., *On Calibration of Modern Neural Networks*, ICML 2017):
+    /// the `T > 0` that minimises the validation images' mean negative log-likelihood
+    /// ```
+    /// NLL(T) = −(1/N) Σᵢ log softmax(zᵢ / T)[yᵢ]
+    /// ```
+    /// over the network's logits `zᵢ` (fixed weights). `NLL` is convex in `1/T`, so a
+    /// golden-section search over `log T ∈ [log 0.05, log 20]` (60 steps, in `Double`) finds the
+    /// minimum deterministically. The accuracy does not change (`argmax` is unaffected).
+    ///
+    /// Shapes: `validation` rows are the network's inputs as bytes; returns 1 for no rows.
+    static func fitTemperature(_ network: Network, on validation: Dataset,
+                               standardization: InputStandardization) -> Float {
+        guard validation.count > 0 else { return 1 }
+        let n = validation.count, k = validation.classCount
+        var x = [Float](repeating: 0, count: n * validation.inputCount)
+        standardization.gather(validation.inputs, rows: Array(0 ..< n)[...], into: &x)
+        let z = network.logits(Matrix(rows: n, columns: validation.inputCount, elements: x)).elements.map(Double.init)
+        func nll(_ logT: Double) -> Double {
+            let t = Foundation.exp(logT)
+            var total = 0.0
+            for i in 0 ..< n {
+                let row = z[i * k ..< (i + 1) * k]
+                let top = row.max() ?? 0
+                let sum = row.reduce(0.0) { $0 + Foundation.exp(($1 - top) / t) }
+                total += Foundation.log(sum) - (z[i * k + validation.labels[i]] - top) / t
+            }
+            return total / Double(n)
+        }
+        let φ = (5.0.squareRoot() - 1) / 2
+        var (a, b) = (Foundation.log(0.05), Foundation.log(20.0))
+        var (c, d) = (b - φ * (b - a), a + φ * (b - a))
+        var (fc, fd) = (nll(c), nll(d))
+        for _ in 0 ..< 60 {
+            if fc < fd {
+                (b, d, fd) = (d, c, fc)
+                c = b - φ * (b - a)
+                fc = nll(c)
+            } else {
+                (a, c, fc) = (c, d, fd)
+                d = a + φ * (b - a)
+                fd = nll(d)
+            }
+        }
+        let t = Float(Foundation.exp((a + b) / 2))
+        return t.isFinite && t > 0 ? t : 1
+    }
+}

@@ -1,0 +1,39 @@
+import ArgumentParser
+import Classifier
+
+extension StandardizationMode: ExpressibleByArgument {}
+extension EpochSelection: ExpressibleByArgument {}
+extension ClassWeighting: ExpressibleByArgument {}
+extension LearningRateSchedule: ExpressibleByArgument {}
+
+/// `train`'s options for how the network generalizes: standardization, epoch selection, the
+/// refit and its schedule, class weighting (defaults and measurements in README.md).
+struct LearningOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Input standardization: none, per-input (each input's mean and deviation over the "
+        + "training images) or global.", valueName: "mode"))
+    var standardize: StandardizationMode = TrainingConfiguration().standardization
+
+    @Option(help: ArgumentHelp("What picks the best epoch on the validation images: loss, or accuracy (lower loss "
+        + "breaks ties).", valueName: "criterion"))
+    var select: EpochSelection = TrainingConfiguration().selection
+
+    @Option(name: .customLong("class-weight"),
+            help: ArgumentHelp("none, or balanced: sample every class equally often (for imbalanced classes).", valueName: "mode"))
+    var classWeight: ClassWeighting = TrainingConfiguration().classWeight
+
+    @Option(help: ArgumentHelp("The refit's learning-rate schedule: cosine (decay to 0) or constant.", valueName: "name"))
+    var schedule: LearningRateSchedule = TrainingConfiguration().schedule
+
+    @Flag(inversion: .prefixedNo, help: ArgumentHelp("After choosing the epoch count on the validation images, retrain "
+        + "on every image for that many epochs and save that model."))
+    var refit = TrainingConfiguration().refit
+
+    /// Copies these options into a training configuration.
+    func apply(to configuration: inout TrainingConfiguration) {
+        configuration.standardization = standardize
+        configuration.selection = select
+        configuration.refit = refit
+        configuration.classWeight = classWeight
+        configuration.schedule = schedule
+    }
+}

@@ -1,0 +1,96 @@
+import Foundation
+import Imaging
+import Testing
+@testable import Classifier
+
+/// The one conversion from bytes to network inputs, the temperature, and format-version-1 files.
+@Suite struct InputStandardizationTests {
+    static let here = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    static let fruit = here.appendingPathComponent("../../sample-data/fruit/train").standardized
+    static let versionOneFixture = here.appendingPathComponent("Fixtures/format-v1-fruit-4x4.safetensors")
+
+    /// A classifier with a fitted (non-identity) standardization and a temperature, trained
+    /// briefly on the fruit sample data at 8×8.
+    static func trained() throws -> (ImageClassifier, LabeledFolder) {
+        let folder = try LabeledFolder(trainingFolder: fruit, size: (8, 8), color: .rgb, threads: 1)
+        var configuration = TrainingConfiguration()
+        configuration.hiddenLayers = [6]
+        configuration.maxEpochs = 3
+        configuration.refit = false
+        configuration.standardization = .perInput
+        let result = try Trainer(configuration: configuration).train(folder.dataset)
+        let classifier = ImageClassifier(network: result.network, classes: folder.classes, inputFormat: folder.inputFormat,
+                                         inputStandardization: result.standardization, temperature: result.temperature)
+        return (classifier, folder)
+    }
+
+    @Test func trainersInputsForAnImageAreBitIdenticalToPredictions() throws {
+        let (classifier, folder) = try Self.trained()
+        #expect(!classifier.inputStandardization.isIdentity && classifier.temperature != 1)
+        let n = folder.dataset.inputCount
+        for i in [0, 57, 399] {
+            var x = [Float](repeating: 0, count: n)
+            classifier.inputStandardization.gather(folder.dataset.inputs, rows: [i], into: &x)
+            let image = try PNG.decode(contentsOf: folder.files[i])
+            #expect(classifier.inputs(for: image).map(\.bitPattern) == x.map(\.bitPattern))
+            // The probability of a training image is the same through evaluation's and prediction's paths.
+            let viaDataset = classifier.probabilities(for: folder.dataset.subset([i])).elements
+            #expect(try classifier.probabilities(forFile: folder.files[i]).map(\.bitPattern) == viaDataset.map(\.bitPattern))
+        }
+    }
+
+    @Test(arguments: [UInt8(0), 1, 3, 127, 128, 200, 254, 255])
+    func identityIsExactlyByteOver255(_ b: UInt8) {
+        let x = InputStandardization.identity(inputCount: 1).inputs(fromBytes: [b])
+        #expect(x == [Float(b) / 255])
+    }
+
+    @Test func fittedStandardizationMatchesTheDefinition() {
+        let dataset = Dataset(inputs: [0, 255, 10, 51, 255, 10, 102, 0, 10], labels: [0, 1, 0], inputCount: 3, classCount: 2)
+        let s = InputStandardization(fitting: dataset)
+        #expect(isClose(s.mean[0], 51.0 / 255) && isClose(s.mean[1], 170.0 / 255) && isClose(s.mean[2], 10.0 / 255))
+        #expect(isClose(s.deviation[0], Float((2.0 / 3).squareRoot() * 51 / 255)))
+        #expect(s.deviation[2] > 0)  // a constant input is floored, never divided by 0
+        let x = s.inputs(fromBytes: [51, 170, 10])
+        #expect(isClose(x[0], 0, absolute: 1e-6) && isClose(x[1], 0, absolute: 1e-6))
+    }
+
+    @Test func temperatureOneIsThePlainForwardPassAndOtherwiseScalesTheLogits() {
+        let network = ModelFileFixtures.classifier().network
+        let x = Matrix(rows: 2, columns: 4, elements: [0.1, 0.9, 0.3, 0.5, 1, 0, 0.2, 0.7])
+        #expect(network.forward(x, temperature: 1) == network.forward(x))
+        let z = network.logits(x), p = network.forward(x, temperature: 2)
+        for i in 0 ..< 2 {
+            let e = (0 ..< 2).map { Foundation.exp(Double(z[i, $0]) / 2) }
+            for j in 0 ..< 2 { #expect(isClose(Double(p[i, j]), e[j] / (e[0] + e[1]))) }
+        }
+    }
+
+    @Test func fittedTemperatureMinimisesTheValidationLoss() throws {
+        let (classifier, folder) = try Self.trained()
+        let data = folder.dataset
+        func nll(_ t: Float) -> Double {
+            let p = classifier.probabilities(for: data, temperature: t)
+            return (0 ..< data.count).reduce(0.0) { $0 - Foundation.log(Double(p[$1, data.labels[$1]])) } / Double(data.count)
+        }
+        let t = Trainer.fitTemperature(classifier.network, on: data, standardization: classifier.inputStandardization)
+        #expect(nll(t) <= nll(1) && nll(t) <= nll(t * 1.2) && nll(t) <= nll(t / 1.2))
+    }
+
+    @Test func aVersionOneModelFileStillLoadsAndPredictsAsBefore() throws {
+        let classifier = try ImageClassifier(contentsOf: Self.versionOneFixture)
+        #expect(classifier.inputStandardization.isIdentity && classifier.temperature == 1)
+        let p = try classifier.prediction(forFile: Self.fruit.appendingPathComponent("../test/apple/0000.png").standardized)
+        // Written by `classify predict --json` of the build that wrote the file (format version 1).
+        #expect(p.label == "orange" && p.probabilities[0].probability == Float(0.6242780089378357))
+    }
+
+    @Test func standardizationAndTemperatureSurviveTheModelFile() throws {
+        let (classifier, _) = try Self.trained()
+        let bytes = classifier.encodedModelFile()
+        let loaded = try ImageClassifier(modelFileBytes: bytes, name: "m.safetensors")
+        #expect(loaded.inputStandardization == classifier.inputStandardization && loaded.temperature == classifier.temperature)
+        #expect(loaded.network == classifier.network && loaded.encodedModelFile() == bytes)
+        #expect(loaded.modelFile().metadata["format_version"] == "2")
+    }
+}
