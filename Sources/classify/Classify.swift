@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 /// The `classify` command: a thin layer over the `Imaging` and `Classifier` libraries.
 @main
@@ -20,4 +21,22 @@ struct Classify: ParsableCommand {
         version: "1.0.0",
         subcommands: [Train.self, Predict.self, Evaluate.self, Inspect.self, Preview.self]
     )
+
+    /// Parses and runs like `ParsableCommand.main()`, but every message (help, usage errors, the
+    /// commands' errors) goes through `Console`: terminal-safe, and a closed or full stream is a
+    /// clean exit instead of a trap.
+    static func main() {
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                if code == .success { lines.forEach { Console.out($0) } } else { lines.forEach { Console.err($0) } }
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
 }

@@ -67,14 +67,14 @@ struct Evaluate: ParsableCommand {
                 },
                 confusion: metrics.confusion,
                 misclassified: shown.map {
-                    .init(file: loaded.files[$0].path, label: classes[labels[$0]],
+                    .init(file: loaded.files[$0].relativePath, label: classes[labels[$0]],
                           predicted: classes[predicted[$0]], probability: Double(confidence[$0]))
                 }))
             return
         }
 
         let correct = metrics.count - mistakes.count
-        Console.out("Accuracy: \(Format.percent(metrics.accuracy)) (\(Format.count(correct)) of \(Format.count(metrics.count)) images in '\(Format.path(root))')")
+        Console.out("Accuracy: \(Format.percent(metrics.accuracy)) (\(Format.count(correct)) of \(Format.count(metrics.count)) images in '\(directory)')")
         Console.out()
         let w = max(5, classes.map(\.count).max() ?? 0)
         Console.out("\(Format.pad("class", w))  precision  recall      f1  support")
@@ -93,7 +93,7 @@ struct Evaluate: ParsableCommand {
             Console.out()
             Console.out("Misclassified: \(mistakes.count)\(mistakes.count > limit ? " (showing \(limit); use --show-errors N for more)" : "")")
             for i in mistakes.prefix(limit) {
-                Console.out("  \(Format.path(loaded.files[i]))  \(classes[labels[i]]) taken for \(classes[predicted[i]]) (\(Format.percent(Double(confidence[i]))))")
+                Console.out("  \(loaded.files[i].relativePath)  \(classes[labels[i]]) taken for \(classes[predicted[i]]) (\(Format.percent(Double(confidence[i]))))")
             }
         }
     }

@@ -48,7 +48,9 @@ struct Predict: ParsableCommand {
         var files: [URL] = []
         for argument in images {
             do {
-                let found = try ImageFolder.pngFiles(at: fileURL(argument))
+                var skipped: [ImageFolder.Skipped] = []
+                let found = try ImageFolder.pngFiles(at: fileURL(argument), skipped: &skipped)
+                for folder in skipped { Console.err("Skipped '\(folder.path)': \(folder.reason)."); failures += 1 }
                 if found.isEmpty { Console.err("No PNG images in '\(argument)'."); failures += 1 }
                 files += found
             } catch {
@@ -64,15 +66,18 @@ struct Predict: ParsableCommand {
             case let .failure(error):
                 Console.err("Error: \(error)")
                 failures += 1
+            case let .success(p) where !p.allSatisfy(\.isFinite):
+                Console.err("Error: the model gives no finite probabilities for '\(file.relativePath)' (its weights overflow); it cannot be used.")
+                failures += 1
             case let .success(p):
                 let ranked = zip(classifier.classes, p).sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
                 let shown = ranked.prefix(top ?? ranked.count)
                 if json {
                     Console.json(PredictionJSON(
-                        file: file.path, label: ranked[0].0,
+                        file: file.relativePath, label: ranked[0].0,
                         probabilities: shown.map { .init(label: $0.0, probability: Double($0.1)) }))
                 } else {
-                    Console.out("\(Format.path(file)): \(ranked[0].0) (\(Format.percent(Double(ranked[0].1))))")
+                    Console.out("\(file.relativePath): \(ranked[0].0) (\(Format.percent(Double(ranked[0].1))))")
                     for (label, probability) in shown {
                         Console.out("  \(Format.pad(label, width))  \(Format.pad(Format.percent(Double(probability)), 6, right: true))  \(Format.bar(Double(probability)))")
                     }

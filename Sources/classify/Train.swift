@@ -46,25 +46,25 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("The optimizer: adam, sgd (plain gradient descent) or momentum.", valueName: "name"))
     var optimizer: Optimizer = TrainingConfiguration().optimizer
 
-    @Option(name: .customLong("learning-rate"), help: ArgumentHelp("The step size (default: 0.001 for adam, 0.01 for momentum, 0.1 for sgd).", valueName: "rate"))
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: ArgumentHelp("The step size (default: 0.001 for adam, 0.01 for momentum, 0.1 for sgd).", valueName: "rate"))
     var learningRate: Float?
 
-    @Option(name: .customLong("batch-size"), help: ArgumentHelp("Examples per gradient step.", valueName: "n"))
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: ArgumentHelp("Examples per gradient step.", valueName: "n"))
     var batchSize: Int = TrainingConfiguration().batchSize
 
-    @Option(help: ArgumentHelp("The most epochs (passes over the training data) to run.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The most epochs (passes over the training data) to run.", valueName: "n"))
     var epochs: Int = TrainingConfiguration().maxEpochs
 
-    @Option(help: ArgumentHelp("Stop after this many epochs without a lower validation loss.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many epochs without a lower validation loss.", valueName: "n"))
     var patience: Int = TrainingConfiguration().patience
 
-    @Option(help: ArgumentHelp("L2 weight decay λ (0 turns it off).", valueName: "λ"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("L2 weight decay λ (0 turns it off).", valueName: "λ"))
     var l2: Float = TrainingConfiguration().l2
 
-    @Option(name: .customLong("validation-split"), help: ArgumentHelp("The fraction of each class held out for validation, 0 to 0.9 (0 trains on everything and keeps the last epoch).", valueName: "fraction"))
+    @Option(name: .customLong("validation-split"), parsing: .unconditional, help: ArgumentHelp("The fraction of each class held out for validation, 0 to 0.9 (0 trains on everything and keeps the last epoch).", valueName: "fraction"))
     var validationSplit: Double = TrainingConfiguration().validationFraction
 
-    @Option(help: ArgumentHelp("The random seed: the same data and seed give the same model file.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The random seed: the same data and seed give the same model file.", valueName: "n"))
     var seed: UInt64 = TrainingConfiguration().seed
 
     @Option(help: ArgumentHelp("The network's input size, e.g. 28x28 (default: the images' most common size, shrunk to at most 4,096 pixels).", valueName: "WxH"))
@@ -83,8 +83,9 @@ struct Train: ParsableCommand {
     var json = false
 
     func validate() throws {
+        if directory.isEmpty { throw ValidationError("Please name the training folder: the folder argument is empty.") }
         if hiddenSizes == nil {
-            throw ValidationError("Please give --hidden as comma-separated positive sizes, like 128 or 128,64.")
+            throw ValidationError("Please give --hidden as comma-separated sizes from 1 to 65536, like 128 or 128,64.")
         }
         if ![.relu, .sigmoid, .tanh, .arctan].contains(activation) {
             throw ValidationError("Please choose --activation relu, sigmoid, tanh or arctan.")
@@ -120,15 +121,10 @@ struct Train: ParsableCommand {
         Kernels.setThreadCount(threads)
         let root = fileURL(directory)
         let modelURL = modelOptions.modelURL
-        try checkWritableFolder(for: modelURL)
+        do { _ = try RegularFile.writableDestination(for: modelOptions.model) } catch {
+            throw ClassifierError.unwritableModelFile(file: modelOptions.model, reason: error.reason)
+        }
 
-        // 1. Data.
-        let loaded = try LabeledFolder(trainingFolder: root, size: size.map { ($0.width, $0.height) },
-                                       color: color, background: background, threads: threads)
-        let loadSeconds = Date().timeIntervalSince(start)
-        reportData(loaded, root: root, seconds: loadSeconds)
-
-        // 2. Training.
         var configuration = TrainingConfiguration()
         configuration.hiddenLayers = hiddenSizes ?? configuration.hiddenLayers
         configuration.activation = activation
@@ -142,6 +138,17 @@ struct Train: ParsableCommand {
         configuration.validationFraction = validationSplit
         configuration.seed = seed
         try configuration.validate()
+
+        // 1. Data, refused before decoding when the run cannot fit in memory.
+        let loaded = try LabeledFolder(trainingFolder: root, size: size.map { ($0.width, $0.height) },
+                                       color: color, background: background, threads: threads) { examples, classes, format in
+            try configuration.checkMemory(examples: examples, inputs: format.inputCount, classes: classes,
+                                          physicalMemory: ProcessInfo.processInfo.physicalMemory)
+        }
+        let loadSeconds = Date().timeIntervalSince(start)
+        reportData(loaded, root: root, seconds: loadSeconds)
+
+        // 2. Training.
         let sizes = [loaded.dataset.inputCount] + configuration.hiddenLayers + [loaded.classes.count]
         Console.err("Network: \(sizes.map(String.init).joined(separator: "-")), \(configuration.hiddenLayers.isEmpty ? "no hidden layer" : "\(activation.rawValue) hidden units"), \(cost.outputActivation.rawValue) outputs with \(cost.rawValue) cost, \(optimizer.rawValue) optimizer.")
 
@@ -163,7 +170,7 @@ struct Train: ParsableCommand {
 
         if json {
             Console.json(TrainSummaryJSON(
-                model: modelURL.path, classes: loaded.classes,
+                model: modelOptions.model, classes: loaded.classes,
                 input: .init(width: loaded.inputFormat.width, height: loaded.inputFormat.height,
                              color: loaded.inputFormat.color.rawValue),
                 layers: result.network.sizes, epochs: result.summary.epochs,
@@ -175,27 +182,14 @@ struct Train: ParsableCommand {
                 seconds: .init(load: loadSeconds, train: trainSeconds, total: totalSeconds),
                 samples_per_second: speed, interrupted: result.wasInterrupted))
         } else {
-            printSummary(result, loaded: loaded, model: modelURL, seconds: totalSeconds, speed: speed)
-        }
-    }
-
-    /// Fails before any work when the model's folder does not exist, so hours of training are
-    /// never lost to a typo in --model.
-    private func checkWritableFolder(for model: URL) throws {
-        let folder = model.deletingLastPathComponent()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ClassifierError.unwritableModelFile(file: model.path, reason: "the folder '\(folder.path)' does not exist; please create it or choose another --model path")
-        }
-        guard FileManager.default.isWritableFile(atPath: folder.path) else {
-            throw ClassifierError.unwritableModelFile(file: model.path, reason: "the folder '\(folder.path)' is not writable; please choose another --model path")
+            printSummary(result, loaded: loaded, seconds: totalSeconds, speed: speed, stoppedBy: interrupt.reason)
         }
     }
 
     private func reportData(_ loaded: LabeledFolder, root: URL, seconds: Double) {
         let counts = loaded.imagesPerClass
         let list = zip(loaded.classes, counts).map { "\($0) (\(Format.count($1)))" }.joined(separator: ", ")
-        Console.err("Found \(Format.count(loaded.dataset.count)) images in \(loaded.classes.count) classes in '\(Format.path(root))' (\(Format.duration(seconds))): \(list).")
+        Console.err("Found \(Format.count(loaded.dataset.count)) images in \(loaded.classes.count) classes in '\(directory)' (\(Format.duration(seconds))): \(list).")
         for skipped in loaded.skipped {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
         }
@@ -203,10 +197,10 @@ struct Train: ParsableCommand {
         Console.err("Input: \(f.width)×\(f.height) \(f.color.rawValue) (\(Format.count(f.inputCount)) input neurons), transparency composited onto \(f.background).")
     }
 
-    private func printSummary(_ result: TrainingResult, loaded: LabeledFolder, model: URL, seconds: Double, speed: Double) {
+    private func printSummary(_ result: TrainingResult, loaded: LabeledFolder, seconds: Double, speed: Double, stoppedBy: String?) {
         let s = result.summary
         var how = ""
-        if result.wasInterrupted { how = ", stopped by Ctrl-C" } else if result.stoppedEarly { how = ", stopped early: no better validation loss for \(patience) epochs" }
+        if result.wasInterrupted { how = ", stopped by \(stoppedBy ?? "Ctrl-C")" } else if result.stoppedEarly { how = ", stopped early: no better validation loss for \(patience) epochs" }
         Console.out("Trained on \(Format.count(s.trainingExamples)) images (\(Format.count(s.validationExamples)) more held out for validation) in \(Format.duration(seconds)).")
         Console.out("  epochs               \(s.epochs) (best \(s.bestEpoch)\(how))")
         Console.out("  training accuracy    \(Format.percent(s.trainingAccuracy))")
@@ -214,7 +208,7 @@ struct Train: ParsableCommand {
             Console.out("  validation accuracy  \(Format.percent(v))")
         }
         Console.out("  speed                \(Format.count(Int(speed))) samples/s")
-        Console.out("Saved the model (epoch \(s.bestEpoch)) to \(Format.path(model)).")
+        Console.out("Saved the model (epoch \(s.bestEpoch)) to \(modelOptions.model).")
     }
 }
 

@@ -22,7 +22,7 @@ extension ImageClassifier {
                 var i = worker
                 while i < chunk.count {
                     do throws(ImagingError) {
-                        decoded.set(i, .success(format.inputVector(for: try PNG.decode(contentsOf: chunk[i]))))
+                        decoded.set(i, .success(try format.inputVector(contentsOf: chunk[i])))
                     } catch {
                         decoded.set(i, .failure(error))
                     }

@@ -69,7 +69,8 @@ extension ImageClassifier {
     /// Class probabilities for a PNG file (decoded as stored, then preprocessed as in training).
     /// - Throws: the `ImagingError` of reading or decoding the file.
     public func probabilities(forFile url: URL) throws(ImagingError) -> [Float] {
-        probabilities(for: try PNG.decode(contentsOf: url))
+        let x = try inputFormat.inputVector(contentsOf: url)
+        return network.forward(Matrix(rows: 1, columns: x.count, elements: x)).elements
     }
 
     /// Class probabilities for every example of a dataset, in forward batches of `batchSize` rows
