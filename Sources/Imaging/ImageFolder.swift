@@ -128,13 +128,6 @@ public struct ImageFolder: Sendable {
         self.skipped = skipped
     }
 
-    /// Images per class, indexed like `classes`.
-    public var imagesPerClass: [Int] {
-        var counts = [Int](repeating: 0, count: classes.count)
-        for entry in entries { counts[entry.classIndex] += 1 }
-        return counts
-    }
-
     /// Why a name that is not valid UTF-8 is left out.
     static let undecodableReason = "its name is not valid UTF-8 text (shown with \u{FFFD} for the bad bytes); please rename it"
 

@@ -26,6 +26,10 @@ struct Classify: ParsableCommand {
     /// commands' errors) goes through `Console`: terminal-safe, and a closed or full stream is a
     /// clean exit instead of a trap.
     static func main() {
+        if let word = clusteredShortOption(in: Array(CommandLine.arguments.dropFirst())) {
+            Console.err("Error: Unknown option '\(word)'. To name a file that starts with '-', write './\(word)' or put '--' before it.")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()
@@ -38,5 +42,17 @@ struct Classify: ParsableCommand {
             }
             Foundation.exit(code.rawValue)
         }
+    }
+
+    /// The first argument like `-dash`: one dash, several letters, not a number. ArgumentParser reads
+    /// it as `-d -a -s -h` and prints help with status 0 for what was meant as a file name; no
+    /// option of this command is a cluster of short flags, so it is refused instead.
+    static func clusteredShortOption(in arguments: [String]) -> String? {
+        for argument in arguments {
+            if argument == "--" { return nil }
+            guard argument.count > 2, argument.hasPrefix("-"), !argument.hasPrefix("--"), Double(argument) == nil else { continue }
+            return argument
+        }
+        return nil
     }
 }

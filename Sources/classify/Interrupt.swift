@@ -37,7 +37,8 @@ final class InterruptFlag: @unchecked Sendable {
             Console.errRaw("\nInterrupted by \(name) a second time: quitting now without saving.\n")
             exit(128 + number)
         }
-        Console.errRaw("\nInterrupted by \(name): finishing this batch, then saving the best model so far (send it again to quit at once).\n")
+        Console.errRaw("\nInterrupted by \(name): finishing this batch, then saving the best model so far"
+            + " (send it again to quit at once).\n")
     }
 
     /// True once a signal arrived.

@@ -46,7 +46,8 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("The optimizer: adam, sgd (plain gradient descent) or momentum.", valueName: "name"))
     var optimizer: Optimizer = TrainingConfiguration().optimizer
 
-    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: ArgumentHelp("The step size (default: 0.001 for adam, 0.01 for momentum, 0.1 for sgd).", valueName: "rate"))
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: ArgumentHelp("The step size (default: 0.001 for adam, 0.01 for "
+        + "momentum, 0.1 for sgd).", valueName: "rate"))
     var learningRate: Float?
 
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: ArgumentHelp("Examples per gradient step.", valueName: "n"))
@@ -61,13 +62,16 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("L2 weight decay λ (0 turns it off).", valueName: "λ"))
     var l2: Float = TrainingConfiguration().l2
 
-    @Option(name: .customLong("validation-split"), parsing: .unconditional, help: ArgumentHelp("The fraction of each class held out for validation, 0 to 0.9 (0 trains on everything and keeps the last epoch).", valueName: "fraction"))
+    @Option(name: .customLong("validation-split"), parsing: .unconditional,
+            help: ArgumentHelp("The fraction of each class held out for validation, 0 to 0.9 (0 trains on "
+        + "everything and keeps the last epoch).", valueName: "fraction"))
     var validationSplit: Double = TrainingConfiguration().validationFraction
 
     @Option(parsing: .unconditional, help: ArgumentHelp("The random seed: the same data and seed give the same model file.", valueName: "n"))
     var seed: UInt64 = TrainingConfiguration().seed
 
-    @Option(help: ArgumentHelp("The network's input size, e.g. 28x28 (default: the images' most common size, shrunk to at most 4,096 pixels).", valueName: "WxH"))
+    @Option(help: ArgumentHelp("The network's input size, e.g. 28x28 (default: the images' most common size, shrunk "
+        + "to at most 4,096 pixels).", valueName: "WxH"))
     var size: ImageSize?
 
     @Option(help: ArgumentHelp("The network's colour: gray or rgb (default: gray if every image is grey).", valueName: "mode"))
@@ -84,47 +88,47 @@ struct Train: ParsableCommand {
 
     func validate() throws {
         if directory.isEmpty { throw ValidationError("Please name the training folder: the folder argument is empty.") }
-        if hiddenSizes == nil {
-            throw ValidationError("Please give --hidden as comma-separated sizes from 1 to 65536, like 128 or 128,64.")
-        }
+        guard hiddenSizes != nil else { throw ValidationError(Self.advice[.hiddenLayers] ?? "") }
+        // The library also trains identity layers (for tests); the command line offers the four in --help.
         if ![.relu, .sigmoid, .tanh, .arctan].contains(activation) {
-            throw ValidationError("Please choose --activation relu, sigmoid, tanh or arctan.")
+            throw ValidationError(Self.advice[.activation] ?? "")
         }
-        if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
-            throw ValidationError("Please give a positive --learning-rate, like 0.001.")
-        }
-        if batchSize < 1 { throw ValidationError("Please give a --batch-size of at least 1.") }
-        if epochs < 1 { throw ValidationError("Please give --epochs of at least 1.") }
-        if patience < 1 { throw ValidationError("Please give a --patience of at least 1 epoch.") }
-        if !(l2 >= 0 && l2.isFinite) { throw ValidationError("Please give an --l2 of 0 or more.") }
-        if !(validationSplit >= 0 && validationSplit <= 0.9) {
-            throw ValidationError("Please give a --validation-split between 0 and 0.9, like 0.1.")
+        do throws(ClassifierError) {
+            try trainingConfiguration.validate()
+        } catch {
+            guard case let .invalidConfiguration(setting, reason) = error else { throw error }
+            throw ValidationError(Self.advice[setting] ?? "Please check the training settings: \(reason).")
         }
         if let threads, threads < 1 || threads > 256 {
             throw ValidationError("Please give --threads between 1 and 256.")
         }
     }
 
-    /// `--hidden` parsed, or nil when malformed.
+    /// What to do about each setting `TrainingConfiguration.validate()` refuses, in terms of this command's options.
+    static let advice: [TrainingConfiguration.Setting: String] = [
+        .hiddenLayers: "Please give --hidden as comma-separated sizes from 1 to \(TrainingConfiguration.maximumHiddenWidth), like 128 or 128,64.",
+        .activation: "Please choose --activation relu, sigmoid, tanh or arctan.",
+        .learningRate: "Please give a positive --learning-rate, like 0.001.",
+        .batchSize: "Please give a --batch-size of at least 1.",
+        .maxEpochs: "Please give --epochs of at least 1.",
+        .patience: "Please give a --patience of at least 1 epoch.",
+        .l2: "Please give an --l2 of 0 or more.",
+        .validationFraction: "Please give a --validation-split between 0 and \(TrainingConfiguration.maximumValidationFraction), like 0.1.",
+        .threads: "Please give --threads between 1 and 256.",
+    ]
+
+    /// `--hidden` parsed into integers (their bounds are the library's), or nil when malformed.
     var hiddenSizes: [Int]? {
         guard let hidden else { return TrainingConfiguration().hiddenLayers }
         if hidden.trimmingCharacters(in: .whitespaces).isEmpty { return [] }
         let sizes = hidden.split(separator: ",", omittingEmptySubsequences: false)
             .map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard sizes.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0) <= 65536 }) else { return nil }
+        guard sizes.allSatisfy({ $0 != nil }) else { return nil }
         return sizes.compactMap { $0 }
     }
 
-    func run() throws {
-        let start = Date()
-        let threads = threadCount(self.threads)
-        Kernels.setThreadCount(threads)
-        let root = fileURL(directory)
-        let modelURL = modelOptions.modelURL
-        do { _ = try RegularFile.writableDestination(for: modelOptions.model) } catch {
-            throw ClassifierError.unwritableModelFile(file: modelOptions.model, reason: error.reason)
-        }
-
+    /// The flags as a training configuration.
+    var trainingConfiguration: TrainingConfiguration {
         var configuration = TrainingConfiguration()
         configuration.hiddenLayers = hiddenSizes ?? configuration.hiddenLayers
         configuration.activation = activation
@@ -137,11 +141,24 @@ struct Train: ParsableCommand {
         configuration.l2 = l2
         configuration.validationFraction = validationSplit
         configuration.seed = seed
-        try configuration.validate()
+        return configuration
+    }
+
+    func run() throws {
+        let start = Date()
+        let threads = threadCount(self.threads)
+        Kernels.setThreadCount(threads)
+        let root = fileURL(directory)
+        let modelURL = modelOptions.modelURL
+        // Before any work: a typo, a folder, a device or FIFO as --model must not cost a training run.
+        do { _ = try RegularFile.writableDestination(for: modelOptions.model) } catch {
+            throw ClassifierError.unwritableModelFile(file: modelOptions.model, reason: error.reason)
+        }
+        let configuration = trainingConfiguration
 
         // 1. Data, refused before decoding when the run cannot fit in memory.
-        let loaded = try LabeledFolder(trainingFolder: root, size: size.map { ($0.width, $0.height) },
-                                       color: color, background: background, threads: threads) { examples, classes, format in
+        let loaded = try ImageDataset(trainingFolder: root, size: size.map { ($0.width, $0.height) },
+                                      color: color, background: background, threads: threads) { examples, classes, format in
             try configuration.checkMemory(examples: examples, inputs: format.inputCount, classes: classes,
                                           physicalMemory: ProcessInfo.processInfo.physicalMemory)
         }
@@ -150,7 +167,9 @@ struct Train: ParsableCommand {
 
         // 2. Training.
         let sizes = [loaded.dataset.inputCount] + configuration.hiddenLayers + [loaded.classes.count]
-        Console.err("Network: \(sizes.map(String.init).joined(separator: "-")), \(configuration.hiddenLayers.isEmpty ? "no hidden layer" : "\(activation.rawValue) hidden units"), \(cost.outputActivation.rawValue) outputs with \(cost.rawValue) cost, \(optimizer.rawValue) optimizer.")
+        Console.err("Network: \(sizes.map(String.init).joined(separator: "-")), "
+            + "\(configuration.hiddenLayers.isEmpty ? "no hidden layer" : "\(activation.rawValue) hidden units"), \(cost.outputActivation.rawValue) "
+            + "outputs with \(cost.rawValue) cost, \(optimizer.rawValue) optimizer.")
 
         let interrupt = InterruptFlag()
         let display = TrainingProgressDisplay(live: Console.stderrIsTerminal)
@@ -186,22 +205,26 @@ struct Train: ParsableCommand {
         }
     }
 
-    private func reportData(_ loaded: LabeledFolder, root: URL, seconds: Double) {
+    private func reportData(_ loaded: ImageDataset, root: URL, seconds: Double) {
         let counts = loaded.imagesPerClass
         let list = zip(loaded.classes, counts).map { "\($0) (\(Format.count($1)))" }.joined(separator: ", ")
-        Console.err("Found \(Format.count(loaded.dataset.count)) images in \(loaded.classes.count) classes in '\(directory)' (\(Format.duration(seconds))): \(list).")
+        Console.err("Found \(Format.count(loaded.dataset.count)) images in \(loaded.classes.count) classes in "
+            + "'\(directory)' (\(Format.duration(seconds))): \(list).")
         for skipped in loaded.skipped {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
         }
         let f = loaded.inputFormat
-        Console.err("Input: \(f.width)×\(f.height) \(f.color.rawValue) (\(Format.count(f.inputCount)) input neurons), transparency composited onto \(f.background).")
+        Console.err("Input: \(f.width)×\(f.height) \(f.color.rawValue) (\(Format.count(f.inputCount)) input neurons), "
+            + "transparency composited onto \(f.background).")
     }
 
-    private func printSummary(_ result: TrainingResult, loaded: LabeledFolder, seconds: Double, speed: Double, stoppedBy: String?) {
+    private func printSummary(_ result: TrainingResult, loaded: ImageDataset, seconds: Double, speed: Double, stoppedBy: String?) {
         let s = result.summary
         var how = ""
-        if result.wasInterrupted { how = ", stopped by \(stoppedBy ?? "Ctrl-C")" } else if result.stoppedEarly { how = ", stopped early: no better validation loss for \(patience) epochs" }
-        Console.out("Trained on \(Format.count(s.trainingExamples)) images (\(Format.count(s.validationExamples)) more held out for validation) in \(Format.duration(seconds)).")
+        if result.wasInterrupted { how = ", stopped by \(stoppedBy ?? "Ctrl-C")" } else if result.stoppedEarly { how = ", stopped early: no "
+            + "better validation loss for \(patience) epochs" }
+        Console.out("Trained on \(Format.count(s.trainingExamples)) images (\(Format.count(s.validationExamples)) more held out for "
+            + "validation) in \(Format.duration(seconds)).")
         Console.out("  epochs               \(s.epochs) (best \(s.bestEpoch)\(how))")
         Console.out("  training accuracy    \(Format.percent(s.trainingAccuracy))")
         if let v = s.validationAccuracy {

@@ -99,6 +99,13 @@ import Testing
         let eight = try CommandRunner.runMeasuringPeakMemory(["predict", "--threads", "8", "--model", model.path, bombs.path], in: tmp)
         #expect(eight.status == 0, "\(eight.stderr)")
         #expect(eight.peakBytes < 128 << 20, "eight bombs in parallel: \(eight.peakBytes >> 20) MiB")
+        // Interlaced images cannot stream: the workers share a 256 MiB budget instead of holding
+        // eight whole images (8 × 6.25 M pixels × (4 × 3 + 4) bytes ≈ 0.8 GB) at once.
+        let adam7 = Data(ZeroPNG.bytes(width: 2_500, height: 2_500, interlaced: true))
+        for i in 0..<8 { try adam7.write(to: bombs.appendingPathComponent("\(i).png")) }
+        let interlaced = try CommandRunner.runMeasuringPeakMemory(["predict", "--threads", "8", "--model", model.path, bombs.path], in: tmp)
+        #expect(interlaced.status == 0, "\(interlaced.stderr)")
+        #expect(interlaced.peakBytes < 400 << 20, "eight interlaced bombs in parallel: \(interlaced.peakBytes >> 20) MiB")
     }
 
     @Test(arguments: [
@@ -107,6 +114,7 @@ import Testing
         (["train", "DIR", "--l2", "-1"], "--l2", "0 or more"),
         (["train", "DIR", "--hidden", "100000"], "--hidden", "65536"),
         (["train", ""], "folder", "empty"),
+        (["predict", "-dash"], "-dash", "./-dash"),
     ])
     func misleadingErrorsNowSayWhatIsWrong(arguments: [String], subject: String, reason: String) throws {
         let tmp = try CommandRunner.temporaryFolder()
@@ -159,7 +167,8 @@ import Testing
         let (model, train) = try HostileWorld.trainedModel(in: tmp)
         var classifier = try ImageClassifier(contentsOf: model)
         for l in classifier.network.layers.indices {
-            classifier.network.layers[l].weights.elements = classifier.network.layers[l].weights.elements.map { _ in 1e30 }
+            let w = classifier.network.layers[l].weights
+            classifier.network.layers[l].weights = Matrix(rows: w.rows, columns: w.columns, repeating: 1e30)
         }
         try classifier.write(to: model)
         let result = try HostileWorld.run(["predict", "--model", model.path, train.appendingPathComponent("0/0000.png").path], in: tmp)

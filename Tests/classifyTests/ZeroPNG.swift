@@ -6,8 +6,17 @@ import Foundation
 /// second — a decompression bomb within the pixel limit.
 enum ZeroPNG {
     /// Bytes of a `width × height` PNG of colour type `colorType` (6 = RGBA), bit depth 8, all samples 0.
-    static func bytes(width: Int, height: Int, colorType: UInt8 = 6, channels: Int = 4) -> [UInt8] {
-        let raw = (1 + width * channels) * height  // filter byte + samples per row, all zero
+    /// With `interlaced`, the data is Adam7's seven passes (PNG spec §8.2), each row a filter byte and samples.
+    static func bytes(width: Int, height: Int, colorType: UInt8 = 6, channels: Int = 4, interlaced: Bool = false) -> [UInt8] {
+        var raw = (1 + width * channels) * height  // filter byte + samples per row, all zero
+        if interlaced {
+            let passes = [(0, 0, 8, 8), (4, 0, 8, 8), (0, 4, 4, 8), (2, 0, 4, 4), (0, 2, 2, 4), (1, 0, 2, 2), (0, 1, 1, 2)]
+            raw = passes.reduce(0) { total, pass in
+                let w = width > pass.0 ? (width - pass.0 + pass.2 - 1) / pass.2 : 0
+                let h = height > pass.1 ? (height - pass.1 + pass.3 - 1) / pass.3 : 0
+                return total + (w > 0 ? h * (1 + w * channels) : 0)
+            }
+        }
         var bits = BitWriter()
         bits.write(1, count: 1)  // BFINAL
         bits.write(1, count: 2)  // BTYPE = 01, fixed Huffman
@@ -22,7 +31,7 @@ enum ZeroPNG {
         let adler = UInt32(1) | UInt32(raw % 65521) << 16
         let zlib = [0x78, 0x01] + bits.finished + bigEndian(adler)
         var png: [UInt8] = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]
-        png += chunk("IHDR", bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, colorType, 0, 0, 0])
+        png += chunk("IHDR", bigEndian(UInt32(width)) + bigEndian(UInt32(height)) + [8, colorType, 0, 0, interlaced ? 1 : 0])
         png += chunk("IDAT", zlib)
         png += chunk("IEND", [])
         return png

@@ -18,11 +18,12 @@ extension ImageClassifier {
             let chunk = Array(urls[chunkStart ..< min(urls.count, chunkStart + chunkSize)])
             let decoded = ParallelResults<Result<[Float], ImagingError>>(count: chunk.count)
             let format = inputFormat
+            let budget = MemoryBudget()  // workers take turns at images that cannot stream
             DispatchQueue.concurrentPerform(iterations: min(max(1, threads), chunk.count)) { worker in
                 var i = worker
                 while i < chunk.count {
                     do throws(ImagingError) {
-                        decoded.set(i, .success(try format.inputVector(contentsOf: chunk[i])))
+                        decoded.set(i, .success(try format.inputVector(contentsOf: chunk[i], budget: budget)))
                     } catch {
                         decoded.set(i, .failure(error))
                     }
