@@ -18,45 +18,56 @@ extension InputFormat {
     /// `preprocess(PNG.decode(contentsOf: url))`, streaming as described above.
     /// - Throws: the `ImagingError` of reading or decoding the file.
     public func preprocessed(contentsOf url: URL, budget: MemoryBudget? = nil) throws(ImagingError) -> Image {
-        try prepared(contentsOf: url, budget: budget) { image, values in
-            if let image { return preprocess(image) }
-            return values!.quantized()
+        try prepared(contentsOf: url, budget: budget) { decoded in
+            switch decoded {
+            case let .whole(image): preprocess(image)
+            case let .streamed(values): values.quantized()
+            }
         }
     }
 
-    /// `inputVector(for: PNG.decode(contentsOf: url))`, streaming as described above.
+    /// `inputVector(for: PNG.decode(contentsOf: url))`, streaming as described above. Workers sharing
+    /// `budget` take turns at images that must be decoded whole.
     /// - Throws: the `ImagingError` of reading or decoding the file.
-    /// Workers sharing `budget` take turns at images that must be decoded whole.
     public func inputVector(contentsOf url: URL, budget: MemoryBudget? = nil) throws(ImagingError) -> [Float] {
         try preprocessed(contentsOf: url, budget: budget).samples.map { Float($0) / 255 }
     }
 
     /// `preprocess(PNG.decode(contentsOf: url), into: row)`, streaming as described above.
     func preprocess(contentsOf url: URL, into row: UnsafeMutableBufferPointer<UInt8>, budget: MemoryBudget? = nil) throws(ImagingError) {
-        try prepared(contentsOf: url, budget: budget) { image, values in
-            if let image { return preprocess(image, into: row) }
-            values!.values.withUnsafeBufferPointer { v in
-                for i in 0..<row.count { row[i] = UInt8(truncatingIfNeeded: FloatImage.quantize(v[i])) }
+        try prepared(contentsOf: url, budget: budget) { decoded in
+            switch decoded {
+            case let .whole(image): preprocess(image, into: row)
+            case let .streamed(values):
+                values.values.withUnsafeBufferPointer { v in
+                    for i in 0..<row.count { row[i] = UInt8(truncatingIfNeeded: FloatImage.quantize(v[i])) }
+                }
             }
         }
     }
 
+    /// What `prepared` hands on: the whole decoded image, or the streamed image already resized.
+    private enum Decoded {
+        case whole(Image)
+        case streamed(FloatImage)
+    }
+
     /// Hands `finish` either the whole decoded image or the streamed, resized Float image.
-    private func prepared<R>(contentsOf url: URL, budget: MemoryBudget?, _ finish: (Image?, FloatImage?) -> R) throws(ImagingError) -> R {
+    private func prepared<R>(contentsOf url: URL, budget: MemoryBudget?, _ finish: (Decoded) -> R) throws(ImagingError) -> R {
         let name = url.relativePath
         let bytes = try PNG.readFile(url.path, name: name)
         let result: Result<R, ImagingError> = bytes.withUnsafeBufferPointer { buffer in
             Result { () throws(ImagingError) -> R in
                 try PNG.withDecoder(buffer, name: name, pixelLimit: UInt64(PNG.defaultPixelLimit)) { (decoder, info) throws(ImagingError) -> R in
                     guard info.interlaced == 0, height < Int(info.height), info.width > 0 else {
-                        guard let budget else { return finish(try PNG.readImage(decoder, info, name: name), nil) }
+                        guard let budget else { return finish(.whole(try PNG.readImage(decoder, info, name: name))) }
                         let estimate = MemoryBudget.wholeDecodeEstimate(width: Int(info.width), height: Int(info.height),
                                                                         channels: Int(info.channels), outputChannels: color.channels)
                         return try budget.reserving(estimate) { () throws(ImagingError) -> R in
-                            finish(try PNG.readImage(decoder, info, name: name), nil)
+                            finish(.whole(try PNG.readImage(decoder, info, name: name)))
                         }
                     }
-                    return finish(nil, try streamed(decoder, info, name: name))
+                    return finish(.streamed(try streamed(decoder, info, name: name)))
                 }
             }
         }
