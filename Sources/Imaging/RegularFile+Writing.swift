@@ -33,6 +33,10 @@ extension RegularFile {
                 let count = readlink(destination, &target, target.count - 1)
                 guard count >= 0 else { throw Failure(systemReason(errno), code: errno) }
                 let text = String(decoding: target[0..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                // /dev/stdout → /proc/self/fd/1 → "pipe:[1234]": the kernel's name for a pipe or socket.
+                if ["pipe:[", "socket:[", "anon_inode:"].contains(where: text.hasPrefix) {
+                    throw Failure("it is a pipe or socket, not a regular file; please name a regular file")
+                }
                 destination = text.hasPrefix("/") ? text : folder(of: destination) + "/" + text
             case S_IFDIR: throw Failure("it is a folder; please name a file inside it")
             default: throw Failure("it is \(describe(type)), not a regular file; please name a regular file")

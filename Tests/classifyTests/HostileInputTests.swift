@@ -104,6 +104,9 @@ import Testing
             #expect(!result.stderr.contains("NSCocoaErrorDomain") && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
             #expect(HostileWorld.fileType(target) == type)
         }
+        // /dev/stdout on a pipe resolves to the kernel's "pipe:[…]": refused by name, not "cannot create".
+        let piped = try HostileWorld.run(["preview", image.path, "--output", "/dev/stdout", "--size", "4x4"], in: tmp, stdout: .brokenPipe)
+        #expect(piped.status == 1 && piped.stderr.contains("pipe or socket"), "\(piped.stderr)")
     }
 
     // MARK: Unbounded reads
