@@ -1,4 +1,5 @@
 import ArgumentParser
+import Classifier
 import Foundation
 
 /// The `classify` command: a thin layer over the `Imaging` and `Classifier` libraries.
@@ -25,8 +26,22 @@ struct Classify: ParsableCommand {
     /// Parses and runs like `ParsableCommand.main()`, but every message (help, usage errors, the
     /// commands' errors) goes through `Console`: terminal-safe, and a closed or full stream is a
     /// clean exit instead of a trap.
+    /// `classify --version` also names the engine training would use (and only then loads BLAS).
     static func main() {
-        if let word = clusteredShortOption(in: Array(CommandLine.arguments.dropFirst())) {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments == ["--version"] {
+            Console.out(configuration.version)
+            do {
+                let engine = try matrixEngine()
+                let threads = ProcessInfo.processInfo.activeProcessorCount
+                Console.out("matrix products: \(engine.name), \(threads) thread\(threads == 1 ? "" : "s")")
+            } catch {
+                Console.err("Error: \(error)")
+                Foundation.exit(1)
+            }
+            return
+        }
+        if let word = clusteredShortOption(in: arguments) {
             Console.err("Error: Unknown option '\(word)'. To name a file that starts with '-', write './\(word)' or put '--' before it.")
             Foundation.exit(ExitCode.validationFailure.rawValue)
         }
