@@ -21,6 +21,7 @@ typedef struct cpng_source {
     const uint8_t *data;
     size_t size;
     size_t position;
+    int ran_out;  ///< set when a read asked for more bytes than remain: the status is CPNG_TRUNCATED
 } cpng_source;
 
 struct cpng_decoder {
@@ -29,6 +30,8 @@ struct cpng_decoder {
     cpng_source source;
     cpng_error error;
     cpng_info facts;
+    uint32_t next_row;   ///< rows already delivered by cpng_decoder_read_rows
+    uint8_t *row_bytes;  ///< one 8-bit row for cpng_decoder_read_rows (NULL until needed)
 };
 
 static void cpng_copy_message(char *message, size_t capacity, const char *text) {
@@ -55,6 +58,7 @@ static void cpng_on_warning(png_structp png, png_const_charp text) {
 static void cpng_read_memory(png_structp png, png_bytep out, size_t count) {
     cpng_source *source = (cpng_source *)png_get_io_ptr(png);
     if (source->size - source->position < count) {
+        source->ran_out = 1;
         png_error(png, "cpng: file ends early");
     }
     memcpy(out, source->data + source->position, count);
@@ -64,6 +68,7 @@ static void cpng_read_memory(png_structp png, png_bytep out, size_t count) {
 void cpng_decoder_free(cpng_decoder *decoder) {
     if (decoder == NULL) return;
     png_destroy_read_struct(&decoder->png, &decoder->info, NULL);
+    free(decoder->row_bytes);
     free(decoder);
 }
 
@@ -79,7 +84,7 @@ int cpng_decoder_open(const uint8_t *data, size_t size, uint64_t pixel_limit,
         cpng_copy_message(message, message_capacity, "out of memory");
         return CPNG_NO_MEMORY;
     }
-    decoder->source = (cpng_source){ data, size, 0 };
+    decoder->source = (cpng_source){ data, size, 0, 0 };
     decoder->error = (cpng_error){ message, message_capacity };
     decoder->png = png_create_read_struct(PNG_LIBPNG_VER_STRING, &decoder->error,
                                           cpng_on_error, cpng_on_warning);
@@ -97,8 +102,9 @@ int cpng_decoder_open(const uint8_t *data, size_t size, uint64_t pixel_limit,
     png_structp png = decoder->png;
     png_infop pinfo = decoder->info;
     if (setjmp(png_jmpbuf(png))) {
+        int truncated = decoder->source.ran_out;
         cpng_decoder_free(decoder);
-        return CPNG_LIBPNG;
+        return truncated ? CPNG_TRUNCATED : CPNG_LIBPNG;
     }
     png_set_read_fn(png, &decoder->source, cpng_read_memory);
     png_set_user_limits(png, CPNG_MAX_SIDE, CPNG_MAX_SIDE);
@@ -160,7 +166,7 @@ int cpng_decoder_read(cpng_decoder *decoder, uint16_t *samples, size_t sample_co
     uint8_t *volatile scratch = NULL;
     if (setjmp(png_jmpbuf(png))) {
         free(scratch);
-        return CPNG_LIBPNG;
+        return decoder->source.ran_out ? CPNG_TRUNCATED : CPNG_LIBPNG;
     }
     if (facts.bit_depth == 16) {
         // 16-bit rows land straight in the caller's buffer (already host order).
@@ -203,6 +209,39 @@ int cpng_decoder_read(cpng_decoder *decoder, uint16_t *samples, size_t sample_co
     // No png_read_end: the pixels are complete (the last IDAT's CRC was checked when its data
     // ran out), and trailing chunks or a missing IEND should not cost the user the image.
     free(scratch);
+    return CPNG_OK;
+}
+
+int cpng_decoder_read_rows(cpng_decoder *decoder, uint16_t *samples, uint32_t rows,
+                           char *message, size_t message_capacity) {
+    cpng_info facts = decoder->facts;
+    if (facts.interlaced || rows > facts.height - decoder->next_row) {
+        cpng_copy_message(message, message_capacity, "rows requested past the end or from an interlaced image");
+        return CPNG_USAGE;
+    }
+    size_t row_samples = (size_t)facts.width * (size_t)facts.channels;
+    if (facts.bit_depth != 16 && decoder->row_bytes == NULL) {
+        decoder->row_bytes = malloc(row_samples ? row_samples : 1);
+        if (decoder->row_bytes == NULL) {
+            cpng_copy_message(message, message_capacity, "out of memory");
+            return CPNG_NO_MEMORY;
+        }
+    }
+    png_structp png = decoder->png;
+    decoder->error = (cpng_error){ message, message_capacity };
+    if (setjmp(png_jmpbuf(png))) {
+        return decoder->source.ran_out ? CPNG_TRUNCATED : CPNG_LIBPNG;
+    }
+    for (uint32_t r = 0; r < rows; r++) {
+        uint16_t *target = samples + (size_t)r * row_samples;
+        if (facts.bit_depth == 16) {
+            png_read_row(png, (png_bytep)target, NULL);
+        } else {
+            png_read_row(png, decoder->row_bytes, NULL);
+            for (size_t i = 0; i < row_samples; i++) target[i] = decoder->row_bytes[i];
+        }
+        decoder->next_row++;
+    }
     return CPNG_OK;
 }
 

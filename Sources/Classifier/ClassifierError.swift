@@ -19,8 +19,10 @@ public enum ClassifierError: Error, Sendable, Equatable, CustomStringConvertible
     public var description: String {
         switch self {
         case let .diverged(epoch, learningRate):
-            return "Training diverged in epoch \(epoch): the loss became NaN or infinite. Please try a lower learning rate than \(learningRate) "
-                + "(for example --learning-rate \(learningRate / 10)); no model was written."
+            let example = learningRate >= 1 ? "the defaults are 0.001 for adam, 0.01 for momentum and 0.1 for sgd"
+                : "for example --learning-rate \(learningRate / 10)"
+            return "Training diverged in epoch \(epoch): the loss became NaN or infinite."
+                + " Please try a lower learning rate than \(learningRate) (\(example)); no model was written."
         case let .invalidModelFile(file, reason):
             return "Could not load model '\(file)': \(reason)."
         case let .unwritableModelFile(file, reason):

@@ -67,11 +67,11 @@ extension ImageFolder {
         inputs.withUnsafeMutableBufferPointer { matrix in
             failures.withUnsafeMutableBufferPointer { failed in
                 // Each index writes only its own row and its own failure slot (Parallel's contract).
+                let budget = MemoryBudget()  // workers take turns at images that cannot stream
                 Parallel.forEach(n, threads: threads) { i in
                     let row = UnsafeMutableBufferPointer(rebasing: matrix[(i * width)..<((i + 1) * width)])
                     do throws(ImagingError) {
-                        let image = try PNG.decode(contentsOf: entries[i].url)
-                        format.preprocess(image, into: row)
+                        try format.preprocess(contentsOf: entries[i].url, into: row, budget: budget)
                     } catch {
                         failed[i] = error.description
                     }
@@ -84,7 +84,7 @@ extension ImageFolder {
         var kept = 0
         for i in 0..<n {
             if let reason = failures[i] {
-                skipped.append(Skipped(path: entries[i].url.path, reason: reason))
+                skipped.append(Skipped(path: entries[i].url.relativePath, reason: reason))
                 continue
             }
             if kept != i {  // close the gap left by failed rows, in place
@@ -100,38 +100,52 @@ extension ImageFolder {
 
     /// All PNG files under `url` (a file is returned as is), recursively, sorted, hidden names
     /// skipped, symlink loops avoided (each folder is entered once, by device and inode) — for
-    /// `classify predict folder/`.
-    /// - Throws: `.invalidFolder` when `url` does not exist or cannot be listed.
-    public static func pngFiles(at url: URL) throws(ImagingError) -> [URL] {
+    /// `classify predict folder/`. Entries named `.png` that are not regular files (FIFOs, sockets,
+    /// dangling links) are returned too, so that reading them reports why; a sub-folder that cannot
+    /// be listed goes to `skipped` and the walk goes on.
+    /// - Throws: `.unreadable` when `url` does not exist, `.invalidFolder` when it cannot be listed.
+    public static func pngFiles(at url: URL, skipped: inout [Skipped]) throws(ImagingError) -> [URL] {
+        let given = url.relativePath
         switch FileKind.of(url.path) {
         case .file: return [url]
         case .directory: break
-        case .missing: throw .invalidFolder(path: url.path, reason: "it does not exist")
-        case .symlinkLoop: throw .invalidFolder(path: url.path, reason: "it is a symbolic link loop")
-        case .brokenSymlink: throw .invalidFolder(path: url.path, reason: "it is a broken symbolic link")
-        case let .unreadable(reason): throw .invalidFolder(path: url.path, reason: reason)
-        case .other: throw .invalidFolder(path: url.path, reason: "it is neither a file nor a folder")
+        case .missing: throw .unreadable(file: given, reason: "there is no such file or folder")
+        case .symlinkLoop: throw .invalidFolder(path: given, reason: "it is a symbolic link loop")
+        case .brokenSymlink: throw .unreadable(file: given, reason: "it is a broken symbolic link")
+        case let .unreadable(reason): throw .unreadable(file: given, reason: reason)
+        case .other: return [url]  // a FIFO or device: reading it says what it is
         }
         var visited: Set<FileIdentity> = []
         var found: [URL] = []
-        func walk(_ folder: URL) throws(ImagingError) {
+        func walk(_ folder: URL) {
             guard let identity = FileKind.identity(folder.path), visited.insert(identity).inserted else { return }
             let names: [String]
-            do { names = try listing(folder) } catch {
-                throw .invalidFolder(path: folder.path, reason: error.reasonText)
+            var undecodable: [String] = []
+            do { names = try listing(folder, undecodable: &undecodable) } catch {
+                skipped.append(Skipped(path: folder.relativePath, reason: "unreadable folder: \(error.reasonText)"))
+                return
+            }
+            for name in undecodable {
+                skipped.append(Skipped(path: folder.relativePath + "/" + name, reason: undecodableReason))
             }
             let folderPath = folder.path
             for name in names {
                 let path = folderPath.hasSuffix("/") ? folderPath + name : folderPath + "/" + name
                 switch FileKind.of(path) {
-                case .file where hasPNGExtension(name): found.append(folder.appendingPathComponent(name, isDirectory: false))
-                case .directory: try walk(folder.appendingPathComponent(name, isDirectory: true))
+                case .directory: walk(folder.appendingPathComponent(name, isDirectory: true))
+                case _ where hasPNGExtension(name): found.append(folder.appendingPathComponent(name, isDirectory: false))
                 default: continue
                 }
             }
         }
-        try walk(url)
+        walk(url)
         return found
+    }
+
+    /// `pngFiles(at:skipped:)` for callers that do not report skipped folders.
+    public static func pngFiles(at url: URL) throws(ImagingError) -> [URL] {
+        var skipped: [Skipped] = []
+        return try pngFiles(at: url, skipped: &skipped)
     }
 }
 

@@ -50,30 +50,53 @@ public struct ImageFolder: Sendable {
     /// - Throws: `.invalidFolder` when `root` is missing, not a folder, or has no class sub-folders.
     public init(scanning root: URL) throws(ImagingError) {
         self.root = root
-        let rootPath = root.path
+        let rootPath = root.relativePath  // paths are reported as the user wrote them
         switch FileKind.of(rootPath) {
         case .directory: break
         case .missing: throw .invalidFolder(path: rootPath, reason: "it does not exist")
         case let .unreadable(reason): throw .invalidFolder(path: rootPath, reason: reason)
         default: throw .invalidFolder(path: rootPath, reason: "it is not a folder; expected one sub-folder of PNG images per class")
         }
-        let names = try ImageFolder.listing(root)
-        let classes = names.filter { FileKind.of(root.appendingPathComponent($0).path) == .directory }
+        var undecodable: [String] = []
+        let names = try ImageFolder.listing(root, undecodable: &undecodable)
+        var classes: [String] = []
+        var skipped = undecodable.map { Skipped(path: rootPath + "/" + $0, reason: ImageFolder.undecodableReason) }
+        for name in names {
+            let path = rootPath.hasSuffix("/") ? rootPath + name : rootPath + "/" + name
+            switch FileKind.of(path) {
+            case .directory: classes.append(name)
+            case .brokenSymlink: skipped.append(Skipped(path: path, reason: "broken symbolic link (not a class folder)"))
+            case .symlinkLoop: skipped.append(Skipped(path: path, reason: "symbolic link loop (not a class folder)"))
+            case let .unreadable(reason): skipped.append(Skipped(path: path, reason: "unreadable: \(reason)"))
+            default: continue
+            }
+        }
         guard !classes.isEmpty else {
-            throw .invalidFolder(path: rootPath, reason: "it has no class sub-folders; put each class's PNG "
-                + "images in a sub-folder named after the class")
+            throw .invalidFolder(path: rootPath, reason: "it has no class sub-folders;"
+                + " put each class's PNG images in a sub-folder named after the class")
+        }
+        // Swift compares strings by canonical equivalence: "é" precomposed and "e" + U+0301 are one
+        // name, and must not become two classes that print alike.
+        var seen: [String: String] = [:]
+        for name in classes {
+            if let other = seen[name] {
+                throw .invalidFolder(path: rootPath, reason: "the class folders '\(other)' and '\(name)' have the same name in"
+                    + " different Unicode forms (\(other.unicodeScalars.count) and \(name.unicodeScalars.count) code points); please rename one")
+            }
+            seen[name] = name
         }
         var entries: [Entry] = []
-        var skipped: [Skipped] = []
         for (classIndex, name) in classes.enumerated() {
             let folder = root.appendingPathComponent(name, isDirectory: true)
             let files: [String]
-            do { files = try ImageFolder.listing(folder) } catch {
-                skipped.append(Skipped(path: folder.path, reason: "unreadable class folder: \(error.reasonText)"))
+            var undecodable: [String] = []
+            do { files = try ImageFolder.listing(folder, undecodable: &undecodable) } catch {
+                skipped.append(Skipped(path: folder.relativePath, reason: "unreadable class folder: \(error.reasonText)"))
                 continue
             }
             var found = 0
-            let folderPath = folder.path
+            let folderPath = folder.relativePath
+            for name in undecodable { skipped.append(Skipped(path: folderPath + "/" + name, reason: ImageFolder.undecodableReason)) }
             for file in files {
                 // Work on the path string and build a URL only for images, with the directory
                 // hint given: `appendingPathComponent(_:)` without it stats the file again.
@@ -98,27 +121,40 @@ public struct ImageFolder: Sendable {
                     skipped.append(Skipped(path: path, reason: "not a regular file"))
                 }
             }
-            if found == 0 { skipped.append(Skipped(path: folder.path, reason: "empty class folder: no PNG images")) }
+            if found == 0 { skipped.append(Skipped(path: folder.relativePath, reason: "empty class folder: no PNG images")) }
         }
         self.classes = classes
         self.entries = entries
         self.skipped = skipped
     }
 
+    /// Why a name that is not valid UTF-8 is left out.
+    static let undecodableReason = "its name is not valid UTF-8 text (shown with \u{FFFD} for the bad bytes); please rename it"
+
     /// True for names ending in `.png` in any letter case.
     static func hasPNGExtension(_ name: String) -> Bool {
         name.count > 4 && name.suffix(4).lowercased() == ".png"
     }
 
-    /// The visible names in a folder (not starting with "."), sorted by Unicode scalar order.
-    static func listing(_ folder: URL) throws(ImagingError) -> [String] {
-        do {
-            return try FileManager.default.contentsOfDirectory(atPath: folder.path)
-                .filter { !$0.hasPrefix(".") }
-                .sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
-        } catch {
-            throw .unreadable(file: folder.path, reason: (error as NSError).localizedDescription)
+    /// The visible names in a folder (not starting with "."), sorted by Unicode scalar order; names
+    /// that are not valid UTF-8 (which no class or file name can print as) go to `undecodable`,
+    /// shown with U+FFFD for the bad bytes, so callers report them instead of dropping them.
+    static func listing(_ folder: URL, undecodable: inout [String]) throws(ImagingError) -> [String] {
+        guard let directory = opendir(folder.path) else {
+            throw .unreadable(file: folder.relativePath, reason: RegularFile.systemReason(errno))
         }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let bytes = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            if bytes.isEmpty || bytes[0] == UInt8(ascii: ".") { continue }
+            if let name = String(validating: bytes, as: UTF8.self) {
+                names.append(name)
+            } else {
+                undecodable.append(String(decoding: bytes, as: UTF8.self))
+            }
+        }
+        return names.sorted { $0.unicodeScalars.lexicographicallyPrecedes($1.unicodeScalars) }
     }
 }
 
@@ -155,7 +191,7 @@ enum FileKind: Equatable {
             var link = stat()
             return lstat(path, &link) == 0 ? .brokenSymlink : .missing
         }
-        return .unreadable(FileBytes.systemReason(code))
+        return .unreadable(RegularFile.systemReason(code))
     }
 
     /// `(device, inode)` of the path after following symlinks: the identity used to avoid loops.

@@ -16,6 +16,13 @@ extension InputFormat {
         }
         return FloatImage.prepared(image, for: self).quantized()
     }
+
+    /// `preprocess(image).samples / 255`, length `inputCount`, row-major, channels interleaved,
+    /// values in 0…1: the pixels an exported ONNX model takes (a classifier's network inputs add
+    /// its input standardization: `ImageClassifier.inputs(for:)`).
+    public func inputVector(for image: Image) -> [Float] {
+        preprocess(image).samples.map { Float($0) / 255 }
+    }
 }
 
 extension InputFormat {

@@ -55,9 +55,19 @@ public enum PNG {
     ///
     /// - Throws: `.unreadable` when the file cannot be read, otherwise as `decode(_:name:pixelLimit:)`.
     public static func decode(contentsOf url: URL, pixelLimit: Int = defaultPixelLimit) throws(ImagingError) -> Image {
-        let path = url.path  // once: the conversion parses the URL
-        let bytes = try FileBytes.read(path: path)
-        return try decode(bytes, name: path, pixelLimit: pixelLimit)
+        let name = url.relativePath  // as the user wrote it (joined under a folder argument as given)
+        return try decode(try readFile(url.path, name: name), name: name, pixelLimit: pixelLimit)
+    }
+
+    /// The largest PNG file read (1 GiB): above a 100-megapixel 16-bit RGBA image stored uncompressed.
+    public static let maximumFileSize = 1 << 30
+
+    /// The bytes of a PNG file: a regular file of at most `maximumFileSize` bytes (`RegularFile`).
+    /// - Throws: `.unreadable` naming the file and the reason (missing, a folder, a device or FIFO, too large).
+    static func readFile(_ path: String, name: String) throws(ImagingError) -> [UInt8] {
+        do { return try RegularFile.read(path: path, limit: maximumFileSize) } catch {
+            throw .unreadable(file: name, reason: error.reason)
+        }
     }
 
     /// Reads only the header of a PNG file: width, height, channels and bit depth after expansion,
@@ -65,12 +75,15 @@ public enum PNG {
     /// before the image data are longer).
     /// - Throws: `.unreadable`, `.notPNG`, `.invalidPNG`.
     public static func header(contentsOf url: URL) throws(ImagingError) -> Header {
-        let prefixLength = 65_536
-        let prefix = try FileBytes.read(url, limit: prefixLength)
+        let prefixLength = 65_536, path = url.path, name = url.relativePath
+        let prefix: [UInt8]
+        do { prefix = try RegularFile(opening: path).read(count: prefixLength, at: 0) } catch {
+            throw .unreadable(file: name, reason: error.reason)
+        }
         do {
-            return try header(prefix, name: url.path)
+            return try header(prefix, name: name)
         } catch let error where prefix.count == prefixLength && error.isTruncation {
-            return try header(try FileBytes.read(url), name: url.path)
+            return try header(try readFile(path, name: name), name: name)
         }
     }
 
@@ -90,23 +103,28 @@ public enum PNG {
     /// Decodes from a buffer: open (header, limit check), allocate the samples once, read into them.
     static func decode(_ buffer: UnsafeBufferPointer<UInt8>, name: String, pixelLimit: Int) throws(ImagingError) -> Image {
         try withDecoder(buffer, name: name, pixelLimit: UInt64(max(0, pixelLimit))) { (decoder, info) throws(ImagingError) -> Image in
-            let width = Int(info.width), height = Int(info.height), channels = Int(info.channels)
-            let count = width * height * channels
-            var status: Int32 = 0
-            var reason = ""
-            let samples = [UInt16](unsafeUninitializedCapacity: count) { samples, initialized in
-                status = withMessageBuffer { message in
-                    cpng_decoder_read(decoder, samples.baseAddress, count, message, messageCapacity)
-                } onFailure: { reason = $0 }
-                initialized = status == Int32(CPNG_OK) ? count : 0
-            }
-            if status != Int32(CPNG_OK) { throw .invalidPNG(file: name, reason: plainReason(reason)) }
-            return Image(width: width, height: height, channels: channels, bitDepth: Int(info.bit_depth), samples: samples)
+            try readImage(decoder, info, name: name)
         }
     }
 
+    /// All pixels of an open decoder: allocate the samples once, read into them.
+    static func readImage(_ decoder: OpaquePointer, _ info: cpng_info, name: String) throws(ImagingError) -> Image {
+        let width = Int(info.width), height = Int(info.height), channels = Int(info.channels)
+        let count = width * height * channels
+        var status: Int32 = 0
+        var reason = ""
+        let samples = [UInt16](unsafeUninitializedCapacity: count) { samples, initialized in
+            status = withMessageBuffer { message in
+                cpng_decoder_read(decoder, samples.baseAddress, count, message, messageCapacity)
+            } onFailure: { reason = $0 }
+            initialized = status == Int32(CPNG_OK) ? count : 0
+        }
+        if status != Int32(CPNG_OK) { throw failure(status, reason, name: name) }
+        return Image(width: width, height: height, channels: channels, bitDepth: Int(info.bit_depth), samples: samples)
+    }
+
     /// Opens a libpng decoder over `buffer`, hands it to `body`, and always frees it.
-    private static func withDecoder<R>(
+    static func withDecoder<R>(
         _ buffer: UnsafeBufferPointer<UInt8>, name: String, pixelLimit: UInt64,
         _ body: (OpaquePointer, cpng_info) throws(ImagingError) -> R
     ) throws(ImagingError) -> R {
@@ -127,12 +145,17 @@ public enum PNG {
             throw .tooLarge(file: name, width: Int(info.width), height: Int(info.height), limit: Int(clamping: pixelLimit))
         default:
             if buffer.count == 8 { throw .invalidPNG(file: name, reason: "the file ends right after the PNG signature, with no image header") }
-            throw .invalidPNG(file: name, reason: plainReason(reason))
+            throw failure(status, reason, name: name)
         }
     }
 
+    /// The error for a failed `cpng_decoder_*` call: its status says truncation; otherwise libpng's message in plain words.
+    static func failure(_ status: Int32, _ message: String, name: String) -> ImagingError {
+        .invalidPNG(file: name, reason: status == Int32(CPNG_TRUNCATED) ? truncationReason : plainReason(message))
+    }
+
     /// Runs `call` with a stack buffer for libpng's message; on a non-zero status passes the message to `onFailure`.
-    private static func withMessageBuffer(_ call: (UnsafeMutablePointer<CChar>) -> Int32, onFailure: (String) -> Void) -> Int32 {
+    static func withMessageBuffer(_ call: (UnsafeMutablePointer<CChar>) -> Int32, onFailure: (String) -> Void) -> Int32 {
         withUnsafeTemporaryAllocation(of: CChar.self, capacity: messageCapacity) { message in
             message[0] = 0
             let status = call(message.baseAddress!)
@@ -147,7 +170,7 @@ public enum PNG {
     /// libpng's message in plain words: cryptic ones are translated, the rest kept as libpng wrote them.
     static func plainReason(_ message: String) -> String {
         let lower = message.lowercased()
-        if message.hasPrefix("cpng: file ends early") || lower.contains("read error") {
+        if lower.contains("read error") {
             return truncationReason
         }
         if lower.contains("not enough image data") { return "the image data stops before the last row (not enough image data)" }
@@ -191,8 +214,8 @@ public enum PNG {
         return Array(UnsafeBufferPointer(start: output, count: size))
     }
 
-    /// Encodes and writes an 8-bit image atomically: a temporary file in the same folder, then a rename,
-    /// so readers never see a half-written PNG.
+    /// Encodes and writes an 8-bit image atomically (`RegularFile.writeAtomically`): readers never
+    /// see a half-written PNG, and a device, FIFO or folder at `url` is refused, never replaced.
     /// - Throws: `.unwritable` naming the file and the reason.
     public static func write(_ image: Image, to url: URL) throws(ImagingError) {
         let bytes: [UInt8]
@@ -200,10 +223,12 @@ public enum PNG {
             if case let .unwritable(_, reason) = error { throw .unwritable(file: url.path, reason: reason) }
             throw error
         }
-        do {
-            try Data(bytes).write(to: url, options: .atomic)
+        do throws(RegularFile.WriteError<Never>) {
+            try RegularFile.writeAtomically(bytes, to: url.path, beforeRename: { () throws(Never) in })
         } catch {
-            throw .unwritable(file: url.path, reason: (error as NSError).localizedDescription)
+            switch error {
+            case let .file(failure): throw .unwritable(file: url.path, reason: failure.reason)
+            }
         }
     }
 }

@@ -23,19 +23,51 @@ struct Classify: ParsableCommand {
         subcommands: [Train.self, Predict.self, Evaluate.self, Inspect.self, Preview.self, Export.self]
     )
 
-    /// `classify --version` also names the engine training would use; every other invocation
-    /// goes to ArgumentParser untouched (and loads no BLAS).
+    /// Parses and runs like `ParsableCommand.main()`, but every message (help, usage errors, the
+    /// commands' errors) goes through `Console`: terminal-safe, and a closed or full stream is a
+    /// clean exit instead of a trap.
+    /// `classify --version` also names the engine training would use (and only then loads BLAS).
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
-        guard arguments == ["--version"] else { return main(nil) }
-        print(configuration.version)
-        do {
-            let engine = try matrixEngine()
-            let threads = ProcessInfo.processInfo.activeProcessorCount
-            print("matrix products: \(engine.name), \(threads) thread\(threads == 1 ? "" : "s")")
-        } catch {
-            Console.err("Error: \(error)")
-            Foundation.exit(1)
+        if arguments == ["--version"] {
+            Console.out(configuration.version)
+            do {
+                let engine = try matrixEngine()
+                let threads = ProcessInfo.processInfo.activeProcessorCount
+                Console.out("matrix products: \(engine.name), \(threads) thread\(threads == 1 ? "" : "s")")
+            } catch {
+                Console.err("Error: \(error)")
+                Foundation.exit(1)
+            }
+            return
         }
+        if let word = clusteredShortOption(in: arguments) {
+            Console.err("Error: Unknown option '\(word)'. To name a file that starts with '-', write './\(word)' or put '--' before it.")
+            Foundation.exit(ExitCode.validationFailure.rawValue)
+        }
+        do {
+            var command = try parseAsRoot()
+            try command.run()
+        } catch {
+            let code = exitCode(for: error)
+            let message = fullMessage(for: error)
+            if !message.isEmpty {
+                let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                if code == .success { lines.forEach { Console.out($0) } } else { lines.forEach { Console.err($0) } }
+            }
+            Foundation.exit(code.rawValue)
+        }
+    }
+
+    /// The first argument like `-dash`: one dash, several letters, not a number. ArgumentParser reads
+    /// it as `-d -a -s -h` and prints help with status 0 for what was meant as a file name; no
+    /// option of this command is a cluster of short flags, so it is refused instead.
+    static func clusteredShortOption(in arguments: [String]) -> String? {
+        for argument in arguments {
+            if argument == "--" { return nil }
+            guard argument.count > 2, argument.hasPrefix("-"), !argument.hasPrefix("--"), Double(argument) == nil else { continue }
+            return argument
+        }
+        return nil
     }
 }

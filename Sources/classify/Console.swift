@@ -1,30 +1,38 @@
 import Foundation
 
-/// Writing to the terminal: results on stdout, progress and warnings on stderr.
+/// Writing to the terminal: results on stdout, progress and warnings on stderr, with `write(2)`
+/// so that a closed, full or broken stream is an error the command handles, never a trap.
+///
+/// - stdout failing ends the command: a closed pipe (EPIPE) exits 141 quietly, as if SIGPIPE had
+///   ended it (what `cmd | head` users expect); any other failure prints one line on stderr and exits 1.
+/// - stderr failing is ignored: progress and warnings are lost, the work (a training run) is not.
+///
+/// Text lines pass through `Format.terminalSafe`, so names from the disk or a model file cannot
+/// move the cursor, clear the screen or forge lines; JSON is escaped by its encoder.
 enum Console {
     /// True when stderr is a terminal (live progress bar) rather than a file or pipe.
     static var stderrIsTerminal: Bool { isatty(STDERR_FILENO) == 1 }
 
     /// Writes one line to stdout.
     static func out(_ line: String = "") {
-        FileHandle.standardOutput.write(Data((line + "\n").utf8))
+        writeOut(Format.terminalSafe(line) + "\n")
     }
 
     /// One JSON object built from dictionaries and arrays, on one line of stdout (keys sorted).
     static func jsonObject(_ object: Any) {
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
             ?? Data("{}".utf8)
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        writeOut(String(decoding: data, as: UTF8.self) + "\n")
     }
 
     /// Writes one line to stderr.
     static func err(_ line: String = "") {
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        _ = write(STDERR_FILENO, Format.terminalSafe(line) + "\n")
     }
 
-    /// Writes text to stderr without a newline (for `\r` progress bars).
+    /// Writes text to stderr without a newline (for `\r` progress bars; the caller builds it from numbers).
     static func errRaw(_ text: String) {
-        FileHandle.standardError.write(Data(text.utf8))
+        _ = write(STDERR_FILENO, text)
     }
 
     /// One machine-readable JSON value on one line of stdout (keys sorted, so output is stable).
@@ -34,8 +42,39 @@ enum Console {
         // Encoding plain structs of strings and numbers cannot fail; an empty object is the
         // honest fallback if it ever did.
         let data = (try? encoder.encode(value)) ?? Data("{}".utf8)
-        FileHandle.standardOutput.write(data + Data("\n".utf8))
+        writeOut(String(decoding: data, as: UTF8.self) + "\n")
     }
+
+    /// Writes to stdout or ends the process as described in the type's comment.
+    private static func writeOut(_ text: String) {
+        let code = write(STDOUT_FILENO, text)
+        guard code != 0 else { return }
+        if code == EPIPE { exit(141) }
+        err("Error: could not write to standard output: \(String(cString: strerror(code))).")
+        exit(1)
+    }
+
+    /// Writes all of `text` to `descriptor`, retrying short writes; returns 0 or the `errno`.
+    private static func write(_ descriptor: Int32, _ text: String) -> Int32 {
+        var text = text
+        return text.withUTF8 { buffer -> Int32 in
+            var done = 0
+            while done < buffer.count {
+                let count = systemWrite(descriptor, buffer.baseAddress! + done, buffer.count - done)
+                if count < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                done += count
+            }
+            return 0
+        }
+    }
+}
+
+/// `write(2)` under a name that does not collide with `Console.write`.
+private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
+    Foundation.write(descriptor, buffer, count)
 }
 
 /// Small text-formatting helpers shared by the commands.
@@ -77,10 +116,30 @@ enum Format {
         return right ? String(repeating: " ", count: n) + text : text + String(repeating: " ", count: n)
     }
 
-    /// A path relative to the current folder when it lies inside it, else as given.
-    static func path(_ url: URL) -> String {
-        let cwd = FileManager.default.currentDirectoryPath
-        let p = url.path
-        return p.hasPrefix(cwd + "/") ? String(p.dropFirst(cwd.count + 1)) : p
+    /// `text` with every control character shown as an escape (`\e`, `\r`, `\n`, `\t`, `\u{…}`) and
+    /// bidirectional overrides too, so a name can never drive the terminal (clear the screen, move
+    /// the cursor, forge a line). Printable text, including non-ASCII letters, is unchanged.
+    static func terminalSafe(_ text: String) -> String {
+        guard text.unicodeScalars.contains(where: isUnsafe) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            guard isUnsafe(scalar) else { out.unicodeScalars.append(scalar); continue }
+            switch scalar {
+            case "\u{1B}": out += "\\e"
+            case "\r": out += "\\r"
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            default: out += "\\u{" + String(scalar.value, radix: 16) + "}"
+            }
+        }
+        return out
+    }
+
+    /// C0 and C1 controls, DEL, and the bidirectional embedding, override and isolate marks.
+    private static func isUnsafe(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0..<0x20, 0x7F...0x9F, 0x202A...0x202E, 0x2066...0x2069: return true
+        default: return false
+        }
     }
 }

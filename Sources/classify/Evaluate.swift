@@ -68,7 +68,7 @@ struct Evaluate: ParsableCommand {
                                    ece_at_temperature_1: uncalibrated.expectedCalibrationError,
                                    bins: calibration.bins.map { .init(confidence: $0.confidence, accuracy: $0.accuracy, count: $0.count) }),
                 misclassified: shown.map {
-                    .init(file: loaded.files[$0].path, label: classes[labels[$0]],
+                    .init(file: loaded.files[$0].relativePath, label: classes[labels[$0]],
                           predicted: classes[predicted[$0]], probability: Double(confidence[$0]))
                 }))
             return
@@ -76,7 +76,7 @@ struct Evaluate: ParsableCommand {
 
         let correct = metrics.count - mistakes.count
         Console.out("Accuracy: \(Format.percent(metrics.accuracy)) (\(Format.count(correct)) of "
-            + "\(Format.count(metrics.count)) images in '\(Format.path(root))')")
+            + "\(Format.count(metrics.count)) images in '\(directory)')")
         Console.out("Balanced accuracy: \(Format.percent(metrics.balancedAccuracy)) (the mean of the classes' recalls)")
         let ece = Format.percent(calibration.expectedCalibrationError)
         Console.out("Calibration: expected calibration error \(ece) over 15 confidence bins"
@@ -102,7 +102,7 @@ struct Evaluate: ParsableCommand {
             Console.out()
             Console.out("Misclassified: \(mistakes.count)\(mistakes.count > limit ? " (showing \(limit); use --show-errors N for more)" : "")")
             for i in mistakes.prefix(limit) {
-                Console.out("  \(Format.path(loaded.files[i]))  \(classes[labels[i]]) taken for \(classes[predicted[i]]) "
+                Console.out("  \(loaded.files[i].relativePath)  \(classes[labels[i]]) taken for \(classes[predicted[i]]) "
                     + "(\(Format.percent(Double(confidence[i]))))")
             }
         }

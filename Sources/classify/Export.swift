@@ -36,7 +36,7 @@ struct Export: ParsableCommand {
         try classifier.writeONNXModel(to: url, includeLabel: !noLabel,
                                       producerVersion: Classify.configuration.version)
         let f = classifier.inputFormat
-        Console.out("Exported \(Format.path(modelOptions.modelURL)) to \(Format.path(url)): input 'pixels' [N, \(f.inputCount)] "
+        Console.out("Exported \(modelOptions.model) to \(url.relativePath): input 'pixels' [N, \(f.inputCount)] "
             + "(\(f.width)×\(f.height) \(f.color.rawValue), value / 255), output 'probabilities' [N, \(classifier.classes.count)]"
             + (noLabel ? "." : " and 'label' [N]."))
     }

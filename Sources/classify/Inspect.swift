@@ -30,7 +30,7 @@ struct Inspect: ParsableCommand {
             let stored = classifier.modelFile().metadata["training"]
             let training = stored.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
             let object: [String: Any] = [
-                "model": modelOptions.modelURL.path,
+                "model": modelOptions.model,
                 "classes": classifier.classes,
                 "input": ["width": f.width, "height": f.height, "color": f.color.rawValue,
                           "background": f.background.description],
@@ -45,7 +45,7 @@ struct Inspect: ParsableCommand {
             Console.jsonObject(object)
             return
         }
-        Console.out("Model: \(Format.path(modelOptions.modelURL))")
+        Console.out("Model: \(modelOptions.model)")
         Console.out("Classes (\(classifier.classes.count)): \(classifier.classes.joined(separator: ", "))")
         Console.out("Input: \(f.width)×\(f.height) \(f.color.rawValue), transparency composited onto \(f.background) "
             + "(\(Format.count(f.inputCount)) input neurons)")

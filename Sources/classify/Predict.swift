@@ -62,7 +62,9 @@ struct Predict: ParsableCommand {
         var files: [URL] = []
         for argument in images {
             do {
-                let found = try ImageFolder.pngFiles(at: fileURL(argument))
+                var skipped: [ImageFolder.Skipped] = []
+                let found = try ImageFolder.pngFiles(at: fileURL(argument), skipped: &skipped)
+                for folder in skipped { Console.err("Skipped '\(folder.path)': \(folder.reason)."); failures += 1 }
                 if found.isEmpty { Console.err("No PNG images in '\(argument)'."); failures += 1 }
                 files += found
             } catch {
@@ -78,16 +80,19 @@ struct Predict: ParsableCommand {
             case let .failure(error):
                 Console.err("Error: \(error)")
                 failures += 1
+            case let .success(prediction) where !prediction.probabilities.allSatisfy(\.probability.isFinite):
+                Console.err("Error: the model gives no finite probabilities for '\(file.relativePath)' (its weights overflow); it cannot be used.")
+                failures += 1
             case let .success(prediction):
                 let shown = prediction.top(top ?? prediction.probabilities.count)
                 let best = prediction.probabilities[0]
                 let label = Double(best.probability) < (minConfidence ?? 0) ? nil : prediction.label
                 if json {
                     Console.json(PredictionJSON(
-                        file: file.path, label: label,
+                        file: file.relativePath, label: label,
                         probabilities: shown.map { .init(label: $0.label, probability: Double($0.probability)) }))
                 } else {
-                    Console.out("\(Format.path(file)): \(label ?? "unknown") (\(Format.percent(Double(best.probability))))")
+                    Console.out("\(file.relativePath): \(label ?? "unknown") (\(Format.percent(Double(best.probability))))")
                     for entry in shown {
                         let probability = Double(entry.probability)
                         let percent = Format.pad(Format.percent(probability), 6, right: true)

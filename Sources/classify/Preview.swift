@@ -58,6 +58,6 @@ struct Preview: ParsableCommand {
         let out = fileURL(output)
         try PNG.write(seen, to: out)
         Console.out("Wrote what the network sees (\(format.width)×\(format.height) \(format.color.rawValue), background "
-            + "\(format.background)) to \(Format.path(out)).")
+            + "\(format.background)) to \(output).")
     }
 }

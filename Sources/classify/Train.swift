@@ -57,28 +57,29 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("The optimizer: adam, sgd (plain gradient descent) or momentum.", valueName: "name"))
     var optimizer: Optimizer = TrainingConfiguration().optimizer
 
-    @Option(name: .customLong("learning-rate"), help: ArgumentHelp("The step size (default: 0.001 for adam, 0.01 for "
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: ArgumentHelp("The step size (default: 0.001 for adam, 0.01 for "
         + "momentum, 0.1 for sgd).", valueName: "rate"))
     var learningRate: Float?
 
-    @Option(name: .customLong("batch-size"), help: ArgumentHelp("Examples per gradient step.", valueName: "n"))
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: ArgumentHelp("Examples per gradient step.", valueName: "n"))
     var batchSize: Int = TrainingConfiguration().batchSize
 
-    @Option(help: ArgumentHelp("The most epochs (passes over the training data) to run.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The most epochs (passes over the training data) to run.", valueName: "n"))
     var epochs: Int = TrainingConfiguration().maxEpochs
 
-    @Option(help: ArgumentHelp("Stop after this many epochs without a lower validation loss.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many epochs without a lower validation loss.", valueName: "n"))
     var patience: Int = TrainingConfiguration().patience
 
-    @Option(help: ArgumentHelp("L2 weight decay λ (0 turns it off).", valueName: "λ"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("L2 weight decay λ (0 turns it off).", valueName: "λ"))
     var l2: Float = TrainingConfiguration().l2
 
-    @Option(name: .customLong("validation-split"), help: ArgumentHelp("The fraction of each class held out for validation, 0 to 0.9 (0 trains on "
+    @Option(name: .customLong("validation-split"), parsing: .unconditional,
+            help: ArgumentHelp("The fraction of each class held out for validation, 0 to 0.9 (0 trains on "
         + "everything and keeps the last epoch).", valueName: "fraction"))
     var validationSplit: Double = TrainingConfiguration().validationFraction
 
-    @Option(help: ArgumentHelp("The random seed: the same data and seed give the same model file (default: 42, or the --from model's).",
-                               valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("The random seed: the same data and seed give the same model file "
+        + "(default: 42, or the --from model's).", valueName: "n"))
     var seed: UInt64?
 
     @Option(help: ArgumentHelp("The network's input size, e.g. 28x28 (default: the images' most common size, shrunk "
@@ -100,6 +101,7 @@ struct Train: ParsableCommand {
     var json = false
 
     func validate() throws {
+        if directory.isEmpty { throw ValidationError("Please name the training folder: the folder argument is empty.") }
         guard hiddenSizes != nil else { throw ValidationError(Self.advice[.hiddenLayers] ?? "") }
         // The library also trains identity layers (for tests); the command line offers the four in --help.
         if let activation, ![.relu, .sigmoid, .tanh, .arctan].contains(activation) {
@@ -115,7 +117,7 @@ struct Train: ParsableCommand {
 
     /// What to do about each setting `TrainingConfiguration.validate()` refuses, in terms of this command's options.
     static let advice: [TrainingConfiguration.Setting: String] = [
-        .hiddenLayers: "Please give --hidden as comma-separated positive sizes, like 128 or 128,64.",
+        .hiddenLayers: "Please give --hidden as comma-separated sizes from 1 to \(TrainingConfiguration.maximumHiddenWidth), like 128 or 128,64.",
         .activation: "Please choose --activation relu, sigmoid, tanh or arctan.",
         .learningRate: "Please give a positive --learning-rate, like 0.001.",
         .batchSize: "Please give a --batch-size of at least 1.",
@@ -167,24 +169,30 @@ struct Train: ParsableCommand {
         reportEngine(engine, threads: threads)
         let root = fileURL(directory)
         let modelURL = modelOptions.modelURL
-        try checkWritableFolder(for: modelURL)
+        // Before any work: a typo, a folder, a device or FIFO as --model must not cost a training run.
+        do { _ = try RegularFile.writableDestination(for: modelOptions.model) } catch {
+            throw ClassifierError.unwritableModelFile(file: modelOptions.model, reason: error.reason)
+        }
 
         // 0. The model to continue, if any: its input format, layers, activation, cost and seed
         //    are the defaults; flags that contradict them are refused by `continuation` below.
         let previous = try from.map { try ImageClassifier(contentsOf: fileURL($0)) }
         let format = previous?.inputFormat
+        var configuration = trainingConfiguration(continuing: previous)
+        configuration.engine = engine
+        try configuration.validate()
 
-        // 1. Data.
+        // 1. Data, refused before decoding when the run cannot fit in memory.
         var loaded = try ImageDataset(trainingFolder: root, size: size.map { ($0.width, $0.height) } ?? format.map { ($0.width, $0.height) },
                                       color: color ?? format?.color, background: background ?? format?.background ?? .white,
-                                      threads: threads)
+                                      threads: threads) { examples, classes, format in
+            try configuration.checkMemory(examples: examples, inputs: format.inputCount, classes: classes,
+                                          physicalMemory: ProcessInfo.processInfo.physicalMemory)
+        }
         let loadSeconds = Date().timeIntervalSince(start)
         reportData(loaded, root: root, seconds: loadSeconds)
 
         // 2. Training.
-        var configuration = trainingConfiguration(continuing: previous)
-        configuration.engine = engine
-        try configuration.validate()
         var trainingStart: TrainingStart?
         if let previous, let from {
             (loaded, trainingStart) = try previous.continuation(on: loaded, configuration: configuration, name: from)
@@ -215,7 +223,7 @@ struct Train: ParsableCommand {
 
         if json {
             Console.json(TrainSummaryJSON(
-                model: modelURL.path, classes: loaded.classes,
+                model: modelOptions.model, classes: loaded.classes,
                 input: .init(width: loaded.inputFormat.width, height: loaded.inputFormat.height,
                              color: loaded.inputFormat.color.rawValue),
                 layers: result.network.sizes, epochs: result.summary.epochs,
@@ -227,22 +235,7 @@ struct Train: ParsableCommand {
                 seconds: .init(load: loadSeconds, train: trainSeconds, total: totalSeconds),
                 samples_per_second: speed, interrupted: result.wasInterrupted))
         } else {
-            printSummary(result, loaded: loaded, model: modelURL, seconds: totalSeconds, speed: speed)
-        }
-    }
-
-    /// Fails before any work when the model's folder does not exist, so hours of training are
-    /// never lost to a typo in --model.
-    private func checkWritableFolder(for model: URL) throws {
-        let folder = model.deletingLastPathComponent()
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ClassifierError.unwritableModelFile(file: model.path, reason: "the folder '\(folder.path)' does not exist; "
-                + "please create it or choose another --model path")
-        }
-        guard FileManager.default.isWritableFile(atPath: folder.path) else {
-            throw ClassifierError.unwritableModelFile(file: model.path, reason: "the folder '\(folder.path)' is not "
-                + "writable; please choose another --model path")
+            printSummary(result, loaded: loaded, seconds: totalSeconds, speed: speed, stoppedBy: interrupt.reason)
         }
     }
 
@@ -259,7 +252,7 @@ struct Train: ParsableCommand {
         let counts = loaded.imagesPerClass
         let list = zip(loaded.classes, counts).map { "\($0) (\(Format.count($1)))" }.joined(separator: ", ")
         Console.err("Found \(Format.count(loaded.dataset.count)) images in \(loaded.classes.count) classes in "
-            + "'\(Format.path(root))' (\(Format.duration(seconds))): \(list).")
+            + "'\(directory)' (\(Format.duration(seconds))): \(list).")
         for skipped in loaded.skipped {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
         }
@@ -272,11 +265,11 @@ struct Train: ParsableCommand {
             + "transparency composited onto \(f.background).")
     }
 
-    private func printSummary(_ result: TrainingResult, loaded: ImageDataset, model: URL, seconds: Double, speed: Double) {
+    private func printSummary(_ result: TrainingResult, loaded: ImageDataset, seconds: Double, speed: Double, stoppedBy: String?) {
         let s = result.summary
         var how = ""
-        if result.wasInterrupted { how = ", stopped by Ctrl-C" } else if result.stoppedEarly { how = ", stopped early: no "
-            + "better validation accuracy or loss for \(patience) epochs" }
+        if result.wasInterrupted { how = ", stopped by \(stoppedBy ?? "Ctrl-C")" } else if result.stoppedEarly { how = ", stopped early: no "
+            + "better validation \(learning.select == .loss ? "loss" : "accuracy or loss") for \(patience) epochs" }
         Console.out("Trained on \(Format.count(s.trainingExamples)) images (\(Format.count(s.validationExamples)) more held out for "
             + "validation) in \(Format.duration(seconds)).")
         Console.out("  epochs               \(s.epochs) (best \(s.bestEpoch)\(how))")
@@ -288,6 +281,6 @@ struct Train: ParsableCommand {
         if let examples = s.refitExamples, let epochs = s.refitEpochs {
             Console.out("  refit                \(epochs) epochs on all \(Format.count(examples)) images (the best epoch's count)")
         }
-        Console.out("Saved the \(s.refitEpochs == nil ? "model (epoch \(s.bestEpoch))" : "refit model") to \(Format.path(model)).")
+        Console.out("Saved the \(s.refitEpochs == nil ? "model (epoch \(s.bestEpoch))" : "refit model") to \(modelOptions.model).")
     }
 }

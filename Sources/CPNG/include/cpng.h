@@ -17,7 +17,8 @@ enum {
     CPNG_LIBPNG = 2,      ///< libpng rejected the data; the message says why
     CPNG_TOO_LARGE = 3,   ///< width × height exceeds the caller's pixel limit (nothing allocated)
     CPNG_NO_MEMORY = 4,   ///< an allocation failed
-    CPNG_USAGE = 5        ///< the caller passed inconsistent arguments
+    CPNG_USAGE = 5,       ///< the caller passed inconsistent arguments
+    CPNG_TRUNCATED = 6    ///< the data ended before libpng had what it needed (a truncated file)
 };
 
 /// Header facts after the decoder's transforms (palette → RGB, low bit depths → 8, tRNS → alpha).
@@ -42,6 +43,13 @@ int cpng_decoder_open(const uint8_t *data, size_t size, uint64_t pixel_limit,
 /// 8-bit samples are widened to uint16; 16-bit samples are in host byte order.
 int cpng_decoder_read(cpng_decoder *decoder, uint16_t *samples, size_t sample_count,
                       char *message, size_t message_capacity);
+
+/// Decodes the next `rows` rows of a non-interlaced image into `samples` (rows × width × channels
+/// uint16 values, widened and in host order as for cpng_decoder_read), so a caller can stream an
+/// image through a resize holding only a band of rows. Returns CPNG_USAGE for an interlaced image
+/// or more rows than remain.
+int cpng_decoder_read_rows(cpng_decoder *decoder, uint16_t *samples, uint32_t rows,
+                           char *message, size_t message_capacity);
 
 /// Releases a decoder (NULL is fine).
 void cpng_decoder_free(cpng_decoder *decoder);

@@ -18,9 +18,10 @@ extension ImageClassifier {
         var chunkStart = 0
         while chunkStart < urls.count {
             let chunk = urls[chunkStart ..< min(urls.count, chunkStart + chunkSize)]
+            let budget = MemoryBudget()  // workers take turns at images that cannot stream
             let vectors = Parallel.map(chunk.count, threads: threads) { i -> Result<[Float], ImagingError> in
                 do throws(ImagingError) {
-                    return .success(inputs(for: try PNG.decode(contentsOf: chunk[chunk.startIndex + i])))
+                    return .success(try inputs(contentsOf: chunk[chunk.startIndex + i], budget: budget))
                 } catch {
                     return .failure(error)
                 }

@@ -58,6 +58,15 @@ extension ImageClassifier {
         inputStandardization.inputs(fromBytes: inputBytes(for: image))
     }
 
+    /// `inputs(for: PNG.decode(contentsOf: url))`, the file streamed through the preprocessing
+    /// (`InputFormat.preprocessed(contentsOf:budget:)`); workers sharing `budget` take turns at
+    /// images that must be decoded whole.
+    /// - Throws: the `ImagingError` of reading or decoding the file.
+    public func inputs(contentsOf url: URL, budget: MemoryBudget? = nil) throws(ImagingError) -> [Float] {
+        let samples = try inputFormat.preprocessed(contentsOf: url, budget: budget).samples
+        return inputStandardization.inputs(fromBytes: samples.map { UInt8(truncatingIfNeeded: $0) })
+    }
+
     /// Class probabilities for one image: `p = softmax(zᴸ / temperature)` of `inputs(for: image)`.
     ///
     /// Shapes: the result has `classes.count` values in class order (summing to 1 for a softmax
@@ -70,7 +79,8 @@ extension ImageClassifier {
     /// Class probabilities for a PNG file (decoded as stored, then preprocessed as in training).
     /// - Throws: the `ImagingError` of reading or decoding the file.
     public func probabilities(forFile url: URL) throws(ImagingError) -> [Float] {
-        probabilities(for: try PNG.decode(contentsOf: url))
+        let x = try inputs(contentsOf: url)
+        return network.forward(Matrix(rows: 1, columns: x.count, elements: x), temperature: temperature).elements
     }
 
     /// Class probabilities for every example of a dataset, in forward batches of `batchSize` rows

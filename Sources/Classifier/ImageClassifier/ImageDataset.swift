@@ -34,8 +34,11 @@ public struct ImageDataset: Sendable {
     ///
     /// - Throws: `ImagingError.invalidFolder` when the folder is missing or has no class
     ///   folders; `ClassifierError.unusableData` when fewer than two classes have images.
+    /// `beforeLoading(examples, format)` runs after the scan and the choice of input format, before
+    /// any image is decoded: the place to refuse a run that cannot fit in memory.
     public init(trainingFolder root: URL, size: (width: Int, height: Int)? = nil, color: ColorMode? = nil,
-                background: BackgroundColor = .white, threads: Int) throws {
+                background: BackgroundColor = .white, threads: Int,
+                beforeLoading: (_ examples: Int, _ classes: Int, _ format: InputFormat) throws -> Void = { _, _, _ in }) throws {
         let folder = try ImageFolder(scanning: root)
         // The suggestion reads every file's header: skip that pass when size and colour are given.
         var format = if let size, let color {
@@ -45,6 +48,7 @@ public struct ImageDataset: Sendable {
         }
         if let size { format.width = size.width; format.height = size.height }
         if let color { format.color = color }
+        try beforeLoading(folder.entries.count, folder.classes.count, format)
         let samples = folder.loadSamples(format: format, threads: threads)
 
         // Keep the classes that still have images after decoding; renumber their labels.
@@ -57,8 +61,8 @@ public struct ImageDataset: Sendable {
             if counts[index] > 0 {
                 newLabel[index] = classes.count
                 classes.append(name)
-            } else if !skipped.contains(where: { $0.path == root.appendingPathComponent(name).path }) {
-                skipped.append(.init(path: root.appendingPathComponent(name).path,
+            } else if !skipped.contains(where: { $0.path == root.appendingPathComponent(name).relativePath }) {
+                skipped.append(.init(path: root.appendingPathComponent(name).relativePath,
                                      reason: "class folder has no decodable PNG image"))
             }
         }
@@ -66,8 +70,8 @@ public struct ImageDataset: Sendable {
             let found = classes.isEmpty ? "no class folder with PNG images"
                 : "only one class with images ('\(classes[0])')"
             throw ClassifierError.unusableData(
-                reason: "'\(root.path)' has \(found); training needs at least two sub-folders of PNG images, one per class (e.g. "
-                    + "\(root.path)/apple/*.png and \(root.path)/orange/*.png)")
+                reason: "'\(root.relativePath)' has \(found); training needs at least two sub-folders of PNG images, one per class (e.g. "
+                    + "\(root.relativePath)/apple/*.png and \(root.relativePath)/orange/*.png)")
         }
         let labels = samples.labels.map { newLabel[$0] }
         self.dataset = Dataset(inputs: samples.inputs, labels: labels,
@@ -90,7 +94,7 @@ public struct ImageDataset: Sendable {
         let modelIndex = folder.classes.map { classes.firstIndex(of: $0) }
         var skipped = samples.skipped
         for (index, name) in folder.classes.enumerated() where modelIndex[index] == nil {
-            skipped.append(.init(path: root.appendingPathComponent(name).path,
+            skipped.append(.init(path: root.appendingPathComponent(name).relativePath,
                                  reason: "the model has no class '\(name)' (it knows \(classes.joined(separator: ", ")))"))
         }
         let d = samples.inputCount
@@ -104,7 +108,8 @@ public struct ImageDataset: Sendable {
             : kept.flatMap { samples.inputs[$0.row * d ..< ($0.row + 1) * d] }
         guard !labels.isEmpty else {
             throw ClassifierError.unusableData(
-                reason: "'\(root.path)' has no PNG images in class folders named like the model's classes (\(classes.joined(separator: ", ")))")
+                reason: "'\(root.relativePath)' has no PNG images in class folders named like the model's classes"
+                    + " (\(classes.joined(separator: ", ")))")
         }
         self.dataset = Dataset(inputs: inputs, labels: labels, inputCount: d, classCount: classes.count)
         self.classes = classes

@@ -1,119 +1,67 @@
 import Foundation
+import Imaging
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
 
-/// Reading and atomically writing model files with POSIX calls, so that every failure carries
-/// the system's own reason (`strerror`) and the write is crash-safe (temp file, fsync, rename).
+/// Reading and atomically writing model files through `RegularFile` (Imaging), the package's one
+/// reader and writer: regular files only, the size checked against the header before the rest is
+/// read, and writes that never replace a device, FIFO or folder.
 extension ModelFile {
-    /// The system's description of `code`, e.g. "Permission denied".
-    static func systemReason(_ code: Int32) -> String {
-        String(cString: strerror(code))
-    }
-
-    /// Reads a whole file; `name` names it in errors.
-    /// - Throws: `invalidModelFile` when it is missing, a folder or unreadable.
+    /// Reads a model file; `name` names it in errors. The 8-byte length and the JSON header are
+    /// read first; a file longer than the header describes (a sparse or foreign file of gigabytes)
+    /// is refused before its data is read.
+    /// - Throws: `invalidModelFile` when it is missing, not a regular file, unreadable or inconsistent.
     static func readBytes(of url: URL, name: String) throws(ClassifierError) -> [UInt8] {
         func invalid(_ reason: String) -> ClassifierError { .invalidModelFile(file: name, reason: reason) }
-        let descriptor = open(url.path, O_RDONLY)
-        guard descriptor >= 0 else {
-            let code = errno
-            throw invalid(code == ENOENT ? "there is no such file" : "the file cannot be opened (\(systemReason(code)))")
-        }
-        defer { close(descriptor) }
-        var status = stat()
-        guard fstat(descriptor, &status) == 0 else {
-            throw invalid("the file cannot be examined (\(systemReason(errno)))")
-        }
-        guard (status.st_mode & S_IFMT) != S_IFDIR else {
-            throw invalid("it is a folder, not a model file")
-        }
-        // Refuse a corrupt or foreign file from its first 8 bytes, before reading all of it.
-        let size = Int(status.st_size)
-        if size >= 8 {
-            var prefix = [UInt8](repeating: 0, count: 8)
-            let count = prefix.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, 8, 0) }
-            if count == 8 {
-                try ModelFile.checkHeaderLength(ModelFile.headerLength(prefix[...]), fileSize: size, file: name)
+        func io<T>(_ body: () throws(RegularFile.Failure) -> T) throws(ClassifierError) -> T {
+            do { return try body() } catch {
+                throw invalid(error.isFolder ? "it is a folder, not a model file" : error.code == ENOENT ? "there is no such file" : error.reason)
             }
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(size)
-        var chunk = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw invalid("the file cannot be read (\(systemReason(errno)))")
-            }
-            if count == 0 { break }
-            bytes.append(contentsOf: chunk[0..<count])
+        let file = try io { () throws(RegularFile.Failure) in try RegularFile(opening: url.path) }
+        guard file.size >= 8 else { return try io { () throws(RegularFile.Failure) in try file.readAll(limit: 8) } }
+        let headerLength = ModelFile.headerLength(try io { () throws(RegularFile.Failure) in try file.read(count: 8, at: 0) }[...])
+        try ModelFile.checkHeaderLength(headerLength, fileSize: file.size, file: name)
+        let head = try io { () throws(RegularFile.Failure) in try file.read(count: 8 + Int(headerLength), at: 0) }
+        guard let described = describedFileSize(head) else {
+            _ = try ModelFile(bytes: head, file: name)  // throws the header's own problem
+            return try io { () throws(RegularFile.Failure) in try file.readAll(limit: file.size) }
         }
-        return bytes
+        guard file.size <= described else {
+            throw invalid("the tensors cover \(described - head.count) bytes of data but the data buffer holds"
+                + " \(file.size - head.count) bytes (truncated or trailing bytes)")
+        }
+        return try io { () throws(RegularFile.Failure) in try file.readAll(limit: file.size) }
     }
 
-    /// Writes `bytes` to `url` atomically: a temporary file `.<name>.tmp-<pid>-<random>` in the
-    /// same folder, `fsync`, then `rename` over `url` (and a best-effort `fsync` of the folder).
-    /// On any failure the temporary file is removed and an existing file at `url` is untouched.
-    /// `beforeRename` runs after the temporary file is complete; tests use it to inject a failure.
-    /// - Throws: `ClassifierError.unwritableModelFile(file:reason:)`.
+    /// `8 + N + end of the last tensor` from a file's first `8 + N` bytes, or nil when the header is
+    /// not a JSON object of tensors with `data_offsets` (the full parser then says what is wrong).
+    private static func describedFileSize(_ head: [UInt8]) -> Int? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(head[8...])) as? [String: Any] else { return nil }
+        var end = 0
+        for (key, value) in object where key != "__metadata__" {
+            guard let offsets = (value as? [String: Any])?["data_offsets"] as? [Int], offsets.count == 2 else { return nil }
+            end = max(end, offsets[1])
+        }
+        return head.count + end
+    }
+
+    /// Writes `bytes` to `url` atomically with `RegularFile.writeAtomically`: a symlink is followed
+    /// to its target, a device, FIFO or folder is refused, and stale temporary files of dead runs
+    /// are removed. `beforeRename` runs after the temporary file is complete; tests inject failures there.
+    /// - Throws: `ClassifierError.unwritableModelFile(file:reason:)`, or what `beforeRename` throws.
     static func writeAtomically(_ bytes: [UInt8], to url: URL,
                                 beforeRename: () throws(ClassifierError) -> Void = {}) throws(ClassifierError) {
-        let name = url.relativePath
-        func unwritable(_ reason: String) -> ClassifierError { .unwritableModelFile(file: name, reason: reason) }
-        let destination = url.path
-        let folder = url.deletingLastPathComponent().path
-        var random = SystemRandomNumberGenerator()
-        let suffix = String(random.next() & 0xFFFF_FFFF, radix: 16)
-        let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-" + suffix
-
-        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL, 0o644)
-        guard descriptor >= 0 else {
-            let code = errno
-            throw unwritable(code == ENOENT
-                ? "the folder '\(url.deletingLastPathComponent().relativePath)' does not exist"
-                : "cannot create a file in '\(url.deletingLastPathComponent().relativePath)' (\(systemReason(code)))")
-        }
-        var closed = false
-        var renamed = false
-        defer {
-            if !closed { close(descriptor) }
-            if !renamed { unlink(temporary) }
-        }
-        var written = 0
-        while written < bytes.count {
-            let count = bytes.withUnsafeBytes { buffer -> Int in
-                guard let base = buffer.baseAddress else { return 0 }
-                return write(descriptor, base + written, buffer.count - written)
+        do {
+            try RegularFile.writeAtomically(bytes, to: url.path, beforeRename: beforeRename)
+        } catch {
+            switch error {
+            case let .file(failure): throw .unwritableModelFile(file: url.relativePath, reason: failure.reason)
+            case let .other(error): throw error
             }
-            if count < 0 {
-                if errno == EINTR { continue }
-                throw unwritable("writing failed (\(systemReason(errno)))")
-            }
-            written += count
-        }
-        guard fsync(descriptor) == 0 else {
-            throw unwritable("flushing to disk failed (\(systemReason(errno)))")
-        }
-        closed = true
-        guard close(descriptor) == 0 else {
-            throw unwritable("closing the file failed (\(systemReason(errno)))")
-        }
-        try beforeRename()
-        guard rename(temporary, destination) == 0 else {
-            let code = errno
-            throw unwritable(code == EISDIR || code == ENOTEMPTY || code == EEXIST
-                ? "a folder of that name is in the way"
-                : "replacing the file failed (\(systemReason(code)))")
-        }
-        renamed = true
-        // Make the rename itself durable; failure here does not undo a complete, renamed file.
-        let folderDescriptor = open(folder, O_RDONLY)
-        if folderDescriptor >= 0 {
-            _ = fsync(folderDescriptor)
-            close(folderDescriptor)
         }
     }
 }

@@ -59,6 +59,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// A setting that `validate()` can reject (the command line maps each to its option).
     public enum Setting: String, Sendable, CaseIterable {
         case hiddenLayers, activation, learningRate, batchSize, threads, maxEpochs, patience, l2, validationFraction
+        /// The run as a whole: data and network together need more memory than the machine has.
+        case memory
     }
 
     /// The widest hidden layer allowed: 2¹⁶ neurons.
