@@ -18,6 +18,6 @@ struct Classify: ParsableCommand {
         another file with --model.
         """,
         version: "1.0.0",
-        subcommands: [Train.self, Predict.self, Evaluate.self, Inspect.self, Preview.self]
+        subcommands: [Train.self, Predict.self, Evaluate.self, Inspect.self, Preview.self, ReportCommand.self]
     )
 }
