@@ -26,7 +26,6 @@ import Testing
         try #require(reported.status == 0, "\(reported.stderr)")
         let evaluated = try CommandRunner.run(["evaluate", "--json", test, "--model", model], in: folder)
         try #require(evaluated.status == 0, "\(evaluated.stderr)")
-        let json = try CommandRunner.jsonObject(evaluated.stdout)
 
         let size = try #require(try FileManager.default.attributesOfItem(atPath: page.path)[.size] as? Int)
         #expect(size <= 5_000_000, "the page is \(size) bytes")
@@ -34,7 +33,7 @@ import Testing
         let loaded = try chromium.visit(page, in: folder)
         #expect(loaded.consoleMessages.isEmpty, "\(loaded.consoleMessages)")
         #expect(loaded.pageRequests.isEmpty, "\(loaded.pageRequests)")
-        try ReportPageNumbers(dom: loaded.dom).expectEqual(toEvaluation: json)
+        try ReportPageNumbers(dom: loaded.dom).expectEqual(toEvaluation: evaluated.stdout)
 
         let shot = folder.appendingPathComponent("report.png")
         let painted = try chromium.visit(page, screenshot: shot, in: folder)

@@ -10,45 +10,54 @@ struct ReportPageNumbers {
         capture(#"data-metric="\#(name)" data-value="([^"]*)""#, in: dom).first.flatMap { Double($0[0]) }
     }
 
+    /// `evaluate --json`'s output, read with `JSONDecoder` (exact doubles; Foundation's
+    /// `JSONSerialization` on Linux rounds some of them in the last digit).
+    struct Evaluation: Decodable {
+        struct PerClass: Decodable { var label: String; var precision: Double; var recall: Double; var f1: Double; var support: Int }
+        struct Mistake: Decodable { var file: String; var probability: Double }
+        struct Calibration: Decodable { var ece: Double }
+        var accuracy: Double
+        var count: Int
+        var classes: [String]
+        var per_class: [PerClass]
+        var confusion: [[Int]]
+        var misclassified: [Mistake]
+        var balanced_accuracy: Double?
+        var calibration: Calibration?
+    }
+
     /// Expects every number `evaluate --json` printed to be on the page, equal as Doubles.
-    func expectEqual(toEvaluation json: [String: Any]) throws {
-        #expect(metric("accuracy") == (json["accuracy"] as? Double), "accuracy")
-        #expect(metric("count") == (json["count"] as? Int).map(Double.init), "count")
-        if let balanced = json["balanced_accuracy"] as? Double { #expect(metric("balanced_accuracy") == balanced) }
-        if let calibration = json["calibration"] as? [String: Any], let ece = calibration["ece"] as? Double {
-            #expect(metric("calibration_ece") == ece)
-        }
-        let classes = try #require(json["classes"] as? [String])
+    func expectEqual(toEvaluation text: String) throws {
+        let json = try JSONDecoder().decode(Evaluation.self, from: Data(text.utf8))
+        #expect(metric("accuracy") == json.accuracy, "accuracy")
+        #expect(metric("count") == Double(json.count), "count")
+        if let balanced = json.balanced_accuracy { #expect(metric("balanced_accuracy") == balanced) }
+        if let ece = json.calibration?.ece { #expect(metric("calibration_ece") == ece) }
+        let classes = json.classes
         let rows = Dictionary(capture(#"<tr data-class="([^"]*)">(.*?)</tr>"#, in: dom).map { (unescape($0[0]), $0[1]) },
                               uniquingKeysWith: { a, _ in a })
-        for entry in try #require(json["per_class"] as? [[String: Any]]) {
-            let label = try #require(entry["label"] as? String)
-            let row = try #require(rows[label], "no row for class \(label)")
-            for key in ["precision", "recall", "f1", "support"] {
+        for entry in json.per_class {
+            let row = try #require(rows[entry.label], "no row for class \(entry.label)")
+            for (key, expected) in [("precision", entry.precision), ("recall", entry.recall), ("f1", entry.f1),
+                                    ("support", Double(entry.support))] {
                 let shown = capture(#"data-metric="\#(key)" data-value="([^"]*)""#, in: row).first.flatMap { Double($0[0]) }
-                let expected = (entry[key] as? Double) ?? (entry[key] as? Int).map(Double.init)
-                #expect(shown != nil && shown == expected, "\(label) \(key): page \(String(describing: shown)), evaluate \(String(describing: expected))")
+                #expect(shown == expected, "\(entry.label) \(key): page \(String(describing: shown)), evaluate \(expected)")
             }
         }
-        let confusion = try #require(json["confusion"] as? [[Int]])
         var cells: [String: Int] = [:]
         for m in capture(#"data-row="([^"]*)" data-column="([^"]*)" data-count="(\d+)""#, in: dom) {
             cells[unescape(m[0]) + "\u{0}" + unescape(m[1])] = Int(m[2])
         }
         #expect(cells.count == classes.count * classes.count)
-        for (i, row) in confusion.enumerated() {
+        for (i, row) in json.confusion.enumerated() {
             for (j, count) in row.enumerated() {
                 #expect(cells[classes[i] + "\u{0}" + classes[j]] == count, "confusion[\(classes[i])][\(classes[j])]")
             }
         }
         // Mistakes: the page's most confident ones, each with evaluate's probability for that file.
-        let misclassified = try #require(json["misclassified"] as? [[String: Any]])
-        let expected = Dictionary(misclassified.compactMap { m -> (String, Double)? in
-            guard let file = m["file"] as? String, let p = m["probability"] as? Double else { return nil }
-            return (Self.tail(file), p)
-        }, uniquingKeysWith: { a, _ in a })
+        let expected = Dictionary(json.misclassified.map { (Self.tail($0.file), $0.probability) }, uniquingKeysWith: { a, _ in a })
         let shown = capture(#"<figure class="mistake" data-file="([^"]*)">.*?<span data-value="([^"]*)">"#, in: dom)
-        #expect(shown.count == min(48, misclassified.count))
+        #expect(shown.count == min(48, json.misclassified.count))
         for m in shown {
             #expect(expected[Self.tail(unescape(m[0]))] == Double(m[1]), "mistake \(m[0])")
         }
