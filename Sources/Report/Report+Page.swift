@@ -91,7 +91,7 @@ extension Report {
             table += "<td data-metric=\"support\" data-value=\"\(m.support)\">\(m.support)</td></tr>"
         }
         table += "</tbody></table>"
-        return "<section id=\"confusion\"><h2>Confusions</h2><div class=\"row\"><figure>\(confusionHeatMap())"
+        return "<section id=\"confusion\"><h2>Confusions</h2><div class=\"row\"><figure class=\"fit\">\(confusionHeatMap())"
             + "<figcaption>Rows: true class; columns: predicted class. Colour: the row's rate; numbers: image counts."
             + "</figcaption></figure><figure>\(classBars())\(table)</figure></div></section>\n"
     }

@@ -72,7 +72,8 @@ struct ReportCommand: ParsableCommand {
         } catch {
             throw ReportError.unwritable(file: output, reason: (error as NSError).localizedDescription)
         }
-        Console.out("Wrote the report on \(Format.count(metrics.count)) images (accuracy \(Format.percent(metrics.accuracy))) to \(Format.path(out)).")
+        Console.out("Wrote the report on \(Format.count(metrics.count)) images (accuracy \(Format.percent(metrics.accuracy))) "
+            + "to \(Format.path(out)).")
         if let pictures {
             let written = try report.writePictures(to: fileURL(pictures))
             Console.out("Wrote \(written.count) pictures to \(Format.path(fileURL(pictures))).")
