@@ -7,6 +7,8 @@ struct LineChart {
         var dash: String?
         var points: [(x: Double, y: Double)]
         var dots = false
+        /// Text beside each dot (e.g. how many images it stands for).
+        var labels: [String] = []
     }
 
     var title: String
@@ -70,7 +72,10 @@ struct LineChart {
             let points = s.points.map { (px($0.x), py($0.y)) }
             svg.polyline(points, stroke: s.color, width: 2, dash: s.dash)
             if s.dots || points.count == 1 {
-                for (x, y) in points { svg.raw("<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"3\" fill=\"\(s.color)\"/>") }
+                for (i, (x, y)) in points.enumerated() {
+                    svg.raw("<circle cx=\"\(n(x))\" cy=\"\(n(y))\" r=\"3\" fill=\"\(s.color)\"/>")
+                    if i < s.labels.count { svg.text(s.labels[i], x - 6, y - 6, anchor: "end", size: 10) }
+                }
             }
         }
         return svg.document(title: title, className: className)

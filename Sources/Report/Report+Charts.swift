@@ -38,11 +38,12 @@ extension Report {
     /// Confidence against accuracy per bin with the diagonal of perfect calibration; nil without calibration.
     public func reliabilityDiagram() -> String? {
         guard let calibration, !calibration.bins.isEmpty else { return nil }
-        let points = calibration.bins.filter { $0.count > 0 }.map { (x: $0.confidence, y: $0.accuracy) }
+        let bins = calibration.bins.filter { $0.count > 0 }
+        let points = bins.map { (x: $0.confidence, y: $0.accuracy) }
         let chart = LineChart(title: "Reliability (ECE \(percent(calibration.expectedCalibrationError)))",
                               xLabel: "confidence (top probability)", yLabel: "accuracy",
-                              series: [.init(name: "test images per bin", color: Palette.validation, dash: nil,
-                                             points: points, dots: true)],
+                              series: [.init(name: "bins (number: test images in the bin)", color: Palette.validation, dash: nil,
+                                             points: points, dots: true, labels: bins.map { String($0.count) })],
                               yRange: 0 ... 1, xRange: 0 ... 1, reference: (0, 0, 1, 1), width: 360, height: 320)
         return chart.svg(className: "chart reliability")
     }
