@@ -42,7 +42,7 @@ let package = Package(
         .executableTarget(name: "classify-bench", dependencies: ["Classifier", "Imaging"],
                           path: "Benchmarks/Sources/classify-bench"),
         // Fixtures are read from the source tree by path (#filePath), not bundled.
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPNG"], exclude: ["Fixtures"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging"]),
         .testTarget(name: "classifyTests", dependencies: ["classify", "Classifier", "Imaging"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Classifier", "Imaging"], exclude: ["Fixtures"]),

@@ -163,28 +163,46 @@ import Testing
         #expect(result.summary.hyperparameters["learning_rate"] == "0.05")
     }
 
-    @Test("invalid settings are refused with a reason", arguments: [
-        { (c: inout TrainingConfiguration) in c.batchSize = 0 },
-        { c in c.hiddenLayers = [10, 0] },
-        { c in c.learningRate = -1 },
-        { c in c.learningRate = .nan },
-        { c in c.maxEpochs = 0 },
-        { c in c.patience = 0 },
-        { c in c.l2 = -0.1 },
-        { c in c.validationFraction = 1 },
-        { c in c.activation = .softmax },
-        { c in c.threads = 0 },
-    ] as [@Sendable (inout TrainingConfiguration) -> Void])
-    func invalidConfiguration(change: @Sendable (inout TrainingConfiguration) -> Void) {
+    /// The default configuration with one change.
+    static func changed(_ change: (inout TrainingConfiguration) -> Void) -> TrainingConfiguration {
         var configuration = TrainingConfiguration()
-        #expect(throws: Never.self) { try configuration.validate() }
         change(&configuration)
+        return configuration
+    }
+
+    @Test("invalid settings are refused with the setting named and a reason", arguments: [
+        (.batchSize, changed { $0.batchSize = 0 }),
+        (.hiddenLayers, changed { $0.hiddenLayers = [10, 0] }),
+        (.hiddenLayers, changed { $0.hiddenLayers = [TrainingConfiguration.maximumHiddenWidth + 1] }),
+        (.learningRate, changed { $0.learningRate = -1 }),
+        (.learningRate, changed { $0.learningRate = .nan }),
+        (.maxEpochs, changed { $0.maxEpochs = 0 }),
+        (.patience, changed { $0.patience = 0 }),
+        (.l2, changed { $0.l2 = -0.1 }),
+        (.validationFraction, changed { $0.validationFraction = 1 }),
+        (.validationFraction, changed { $0.validationFraction = 0.91 }),
+        (.validationFraction, changed { $0.validationFraction = -0.1 }),
+        (.activation, changed { $0.activation = .softmax }),
+        (.threads, changed { $0.threads = 0 }),
+    ] as [(TrainingConfiguration.Setting, TrainingConfiguration)])
+    func invalidConfiguration(setting: TrainingConfiguration.Setting, configuration: TrainingConfiguration) {
+        #expect(throws: Never.self) { try TrainingConfiguration().validate() }
         #expect {
             try configuration.validate()
         } throws: { error in
-            guard case .invalidConfiguration(let reason)? = error as? ClassifierError else { return false }
-            return !reason.isEmpty
+            guard case let .invalidConfiguration(refused, reason)? = error as? ClassifierError else { return false }
+            return refused == setting && !reason.isEmpty
         }
+    }
+
+    @Test("the bounds themselves are allowed", arguments: [
+        changed { $0.validationFraction = TrainingConfiguration.maximumValidationFraction },
+        changed { $0.validationFraction = 0 },
+        changed { $0.hiddenLayers = [1, TrainingConfiguration.maximumHiddenWidth] },
+        changed { $0.hiddenLayers = [] },
+    ])
+    func boundsAreAllowed(configuration: TrainingConfiguration) {
+        #expect(throws: Never.self) { try configuration.validate() }
     }
 
     @Test("unusable data is refused", arguments: [
