@@ -3,10 +3,10 @@ import Foundation
 import Imaging
 
 /// What `classify report` shows about a classifier on a labelled test folder: the numbers of
-/// `evaluate` (the same `ClassificationMetrics` and probabilities) plus the pictures behind them.
+/// `evaluate` (the same `Evaluation`, from `ImageClassifier.evaluation(on:)`) plus the pictures behind them.
 ///
 /// Shapes: `dataset` has `n` examples of `classifier.inputFormat.inputCount` bytes (what the network
-/// saw); `probabilities` is `n × classes`; `files` has `n` paths, as the user would write them.
+/// saw); `evaluation` has `n` answers; `files` has `n` paths, as the user would write them.
 public struct Report: Sendable {
     /// Confidence against accuracy in bins of the top probability (a reliability diagram's data).
     public struct Calibration: Sendable, Equatable {
@@ -60,10 +60,10 @@ public struct Report: Sendable {
     public var files: [String]
     /// The test images as the network saw them (8-bit, the model's input format).
     public var dataset: Dataset
-    /// `n × classes` class probabilities.
-    public var probabilities: Matrix
-    /// The metrics `evaluate` prints.
-    public var metrics: ClassificationMetrics
+    /// The classifier's answers and metrics: what `evaluate` prints.
+    public var evaluation: Evaluation
+    /// Accuracy, per-class precision, recall and F1, confusion matrix: `evaluation.metrics`.
+    public var metrics: ClassificationMetrics { evaluation.metrics }
     /// Mean per-class recall, when the evaluation provides it.
     public var balancedAccuracy: Double?
     /// Calibration of the top probability, when the evaluation provides it.
@@ -74,19 +74,18 @@ public struct Report: Sendable {
     public var mistakeLimit: Int
 
     /// Gathers a report's values.
-    /// - Precondition: `files.count == dataset.count == probabilities.rows == metrics.count`.
+    /// - Precondition: `files.count == dataset.count == evaluation.labels.count`.
     public init(modelName: String, folderName: String, classifier: ImageClassifier, files: [String], dataset: Dataset,
-                probabilities: Matrix, metrics: ClassificationMetrics, balancedAccuracy: Double? = nil,
+                evaluation: Evaluation, balancedAccuracy: Double? = nil,
                 calibration: Calibration? = nil, skippedCount: Int = 0, mistakeLimit: Int = 48) {
-        precondition(files.count == dataset.count && probabilities.rows == dataset.count && metrics.count == dataset.count,
-                     "\(files.count) files, \(dataset.count) examples, \(probabilities.rows) probability rows, \(metrics.count) counted")
+        precondition(files.count == dataset.count && evaluation.labels.count == dataset.count,
+                     "\(files.count) files, \(dataset.count) examples, \(evaluation.labels.count) answers")
         self.modelName = modelName
         self.folderName = folderName
         self.classifier = classifier
         self.files = files
         self.dataset = dataset
-        self.probabilities = probabilities
-        self.metrics = metrics
+        self.evaluation = evaluation
         self.balancedAccuracy = balancedAccuracy
         self.calibration = calibration
         self.skippedCount = skippedCount
@@ -95,11 +94,9 @@ public struct Report: Sendable {
 
     /// Every misclassified example, most confident first (ties in file order).
     public var mistakes: [Mistake] {
-        let predicted = ClassificationMetrics.predictedClasses(from: probabilities)
-        return dataset.labels.indices.compactMap { i -> Mistake? in
-            let label = dataset.labels[i], guess = predicted[i]
-            guard label != guess else { return nil }
-            return Mistake(index: i, label: label, predicted: guess, probability: Double(probabilities[i, guess]))
+        evaluation.mistakes.map { i in
+            Mistake(index: i, label: evaluation.labels[i], predicted: evaluation.predicted[i],
+                    probability: Double(evaluation.confidence[i]))
         }.sorted { $0.probability != $1.probability ? $0.probability > $1.probability : $0.index < $1.index }
     }
 

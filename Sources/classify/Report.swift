@@ -50,19 +50,17 @@ struct ReportCommand: ParsableCommand {
         let threads = threadCount(self.threads)
         Kernels.setThreadCount(threads)
         let root = fileURL(directory)
-        let loaded = try LabeledFolder(evaluationFolder: root, classes: classifier.classes,
-                                       inputFormat: classifier.inputFormat, threads: threads)
+        let loaded = try ImageDataset(evaluationFolder: root, classes: classifier.classes,
+                                      inputFormat: classifier.inputFormat, threads: threads)
         for skipped in loaded.skipped {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
         }
-        // The same calls as `evaluate`, so the page shows the numbers `evaluate --json` prints.
-        let probabilities = classifier.probabilities(for: loaded.dataset)
-        let predicted = ClassificationMetrics.predictedClasses(from: probabilities)
-        let metrics = ClassificationMetrics(actual: loaded.dataset.labels, predicted: predicted,
-                                            classCount: classifier.classes.count)
+        // The same call as `evaluate`, so the page shows the numbers `evaluate --json` prints.
+        let evaluation = classifier.evaluation(on: loaded.dataset)
+        let metrics = evaluation.metrics
         let report = Report(modelName: modelOptions.model, folderName: directory, classifier: classifier,
                             files: loaded.files.map { Format.path($0) }, dataset: loaded.dataset,
-                            probabilities: probabilities, metrics: metrics, skippedCount: loaded.skipped.count,
+                            evaluation: evaluation, skippedCount: loaded.skipped.count,
                             mistakeLimit: mistakes)
         let out = fileURL(output)
         do {

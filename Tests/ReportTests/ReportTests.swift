@@ -18,16 +18,12 @@ enum ReportFixtures {
     static func report(classifier: ImageClassifier? = nil, balancedAccuracy: Double? = nil,
                        calibration: Report.Calibration? = nil, mistakeLimit: Int = 48) throws -> Report {
         let classifier = try classifier ?? ImageClassifier(contentsOf: oldModel)
-        let loaded = try LabeledFolder(evaluationFolder: digitsTest, classes: classifier.classes,
-                                       inputFormat: classifier.inputFormat, threads: 2)
-        let probabilities = classifier.probabilities(for: loaded.dataset)
-        let metrics = ClassificationMetrics(actual: loaded.dataset.labels,
-                                            predicted: ClassificationMetrics.predictedClasses(from: probabilities),
-                                            classCount: classifier.classes.count)
+        let loaded = try ImageDataset(evaluationFolder: digitsTest, classes: classifier.classes,
+                                      inputFormat: classifier.inputFormat, threads: 2)
         return Report(modelName: "digits.safetensors", folderName: "digits/test", classifier: classifier,
-                      files: loaded.files.map(\.path), dataset: loaded.dataset, probabilities: probabilities,
-                      metrics: metrics, balancedAccuracy: balancedAccuracy, calibration: calibration,
-                      mistakeLimit: mistakeLimit)
+                      files: loaded.files.map(\.path), dataset: loaded.dataset,
+                      evaluation: classifier.evaluation(on: loaded.dataset), balancedAccuracy: balancedAccuracy,
+                      calibration: calibration, mistakeLimit: mistakeLimit)
     }
 
     static let calibration = Report.Calibration(expectedCalibrationError: 0.0421, bins: [
