@@ -14,7 +14,8 @@ extension Report {
         dl.summary{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}
         dl.summary dt{font-weight:600}dl.summary dd{margin:0}
         .row{display:flex;flex-wrap:wrap;gap:16px;align-items:flex-start}.row figure{flex:0 1 auto;max-width:560px}
-        figure{margin:0 0 12px;break-inside:avoid}figure.fit{display:table}figure.fit figcaption{display:table-caption;caption-side:bottom}svg{max-width:100%;height:auto;overflow:visible}
+        figure{margin:0 0 12px;break-inside:avoid}figure.fit{display:table}
+        figure.fit figcaption{display:table-caption;caption-side:bottom}svg{max-width:100%;height:auto;overflow:visible}
         img{max-width:100%;height:auto}.px{image-rendering:pixelated}
         table.classes{border-collapse:collapse;margin-top:8px;font-size:.9em}
         table.classes th,table.classes td{padding:2px 10px;border-bottom:1px solid var(--line);text-align:right}
