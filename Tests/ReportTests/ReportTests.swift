@@ -188,4 +188,27 @@ enum SVGChecker {
         let t = ticks(from: lower, to: upper, count: 5)
         #expect(t.count == expected.count && zip(t, expected).allSatisfy { abs($0 - $1) < 1e-9 }, "\(t)")
     }
+
+    @Test func aLargePhotoBecomesAThumbnailThatFitsItsBoxAndLosesItsAlpha() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("report-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = folder.appendingPathComponent("wide.png")
+        var samples: [UInt16] = []
+        for i in 0 ..< 200 * 100 {
+            let alpha: UInt16 = i % 2 == 0 ? 255 : 0
+            samples += [UInt16(i % 200), 40, 200, alpha]
+        }
+        try PNG.write(Image(width: 200, height: 100, channels: 4, bitDepth: 8, samples: samples), to: file)
+        let classifier = try ImageClassifier(contentsOf: F.oldModel)
+        let dataset = Dataset(inputs: [UInt8](repeating: 9, count: 64), labels: [3], inputCount: 64, classCount: 10)
+        let report = Report(modelName: "m", folderName: "f", classifier: classifier, files: [file.path], dataset: dataset,
+                            evaluation: classifier.evaluation(on: dataset))
+        let thumbnail = try #require(report.thumbnail(0, side: 64))
+        #expect(thumbnail.image.width == 64 && thumbnail.image.height == 32 && thumbnail.image.channels == 3)
+        #expect(thumbnail.zoom == 1)
+        #expect(report.seenPicture(0).image.samples == [UInt16](repeating: 9, count: 64))
+        #expect(Report(modelName: "m", folderName: "f", classifier: classifier, files: [folder.appendingPathComponent("gone.png").path],
+                       dataset: dataset, evaluation: classifier.evaluation(on: dataset)).thumbnail(0) == nil)
+    }
 }
