@@ -28,7 +28,7 @@ extension Report {
                          samples: weights.map { Report.byte(0.5 + $0 / (2 * m)) })
         }
         let columns = Int(Double(shown).squareRoot().rounded(.up))
-        let grid = Picture.grid(tiles, columns: max(columns, min(shown, 8)), gapColor: 128)
+        let grid = Picture.grid(tiles, columns: max(columns, min(shown, 8)), gap: 2, gapColor: 128)
         return (Picture(image: grid, zoom: Picture.zoom(forTile: format.width, format.height)), shown, layer.weights.rows, m)
     }
 

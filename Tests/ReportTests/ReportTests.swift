@@ -163,8 +163,8 @@ enum SVGChecker {
         #expect(weights.shown == 7 && weights.total == 16)
         let layer = report.classifier.network.layers[0]
         #expect(weights.scale == layer.weights.elements[0 ..< 7 * 64].map(abs).max())
-        // 7 tiles of 8×8 in 7 columns with 1-pixel gaps.
-        #expect(weights.picture.image.width == 7 * 9 + 1 && weights.picture.image.height == 9 + 1)
+        // 7 tiles of 8×8 in 7 columns with 2-pixel gaps.
+        #expect(weights.picture.image.width == 7 * 10 + 2 && weights.picture.image.height == 10 + 2)
         #expect(report.classMeans().allSatisfy { $0?.image.width == 8 && $0?.image.channels == 1 })
     }
 
