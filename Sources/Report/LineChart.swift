@@ -66,7 +66,7 @@ struct LineChart {
         }
         if let marker {
             svg.line(px(marker.x), top, px(marker.x), top + plotHeight, stroke: "#16a34a", width: 1.5, dash: "5 3")
-            svg.text("┆ " + marker.label, width - right, 36, anchor: "end", size: 11, fill: "#16a34a")
+            svg.text("┆ " + marker.label, width - right, 16, anchor: "end", size: 11, fill: "#16a34a")
         }
         for s in series {
             let points = s.points.map { (px($0.x), py($0.y)) }

@@ -8,28 +8,41 @@ enum Palette {
     static let recall = "#ea580c"
     static let f1 = "#16a34a"
     static let heat = "#2563eb"
+    static let secondRun = "#9333ea"
+    static let secondRunValidation = "#db2777"
 }
 
 extension Report {
     /// Loss and accuracy per epoch, training solid and validation dashed, the best epoch marked;
     /// nil when the model file keeps no history.
+    ///
+    /// A history whose epoch numbers start again (a second training run appended, such as a refit
+    /// on every image) is drawn as one more pair of series per run, on the same epoch axis.
     public func trainingCurves() -> (loss: String, accuracy: String)? {
         let history = classifier.trainingHistory
         guard !history.isEmpty else { return nil }
-        let best = classifier.summary.map { (x: Double($0.bestEpoch), label: "best epoch \($0.bestEpoch)") }
-        func series(_ name: String, _ color: String, dash: String?, _ value: (EpochRecord) -> Double?) -> LineChart.Series? {
-            let points = history.compactMap { r in value(r).map { (x: Double(r.epoch), y: $0) } }
-            return points.isEmpty ? nil : .init(name: name, color: color, dash: dash, points: points)
+        var runs: [[EpochRecord]] = []
+        for record in history {
+            if let last = runs.last?.last, record.epoch > last.epoch { runs[runs.count - 1].append(record) } else { runs.append([record]) }
         }
-        let xs = Double(history.map(\.epoch).min() ?? 1) ... Double(max(history.map(\.epoch).max() ?? 1, (history.first?.epoch ?? 1) + 1))
+        let best = classifier.summary.map { (x: Double($0.bestEpoch), label: "best epoch \($0.bestEpoch)") }
+        func series(_ value: @escaping (EpochRecord) -> Double?, _ validation: @escaping (EpochRecord) -> Double?) -> [LineChart.Series] {
+            runs.enumerated().flatMap { index, run -> [LineChart.Series] in
+                let suffix = index == 0 ? "" : " (run \(index + 1))"
+                let colors = index == 0 ? (Palette.training, Palette.validation) : (Palette.secondRun, Palette.secondRunValidation)
+                return [("training" + suffix, colors.0, nil as String?, value), ("validation" + suffix, colors.1, "6 4", validation)]
+                    .compactMap { name, color, dash, pick in
+                        let points = run.compactMap { r in pick(r).map { (x: Double(r.epoch), y: $0) } }
+                        return points.isEmpty ? nil : LineChart.Series(name: name, color: color, dash: dash, points: points)
+                    }
+            }
+        }
+        let epochs = history.map(\.epoch)
+        let xs = Double(epochs.min() ?? 1) ... Double(max(epochs.max() ?? 1, (epochs.min() ?? 1) + 1))
         let loss = LineChart(title: "Loss per epoch", xLabel: "epoch", yLabel: "loss (\(classifier.network.cost.rawValue))",
-                             series: [series("training", Palette.training, dash: nil) { $0.trainingLoss },
-                                      series("validation", Palette.validation, dash: "6 4") { $0.validationLoss }].compactMap { $0 },
-                             xRange: xs, marker: best)
+                             series: series({ $0.trainingLoss }, { $0.validationLoss }), xRange: xs, marker: best)
         let accuracy = LineChart(title: "Accuracy per epoch", xLabel: "epoch", yLabel: "accuracy",
-                                 series: [series("training", Palette.training, dash: nil) { $0.trainingAccuracy },
-                                          series("validation", Palette.validation, dash: "6 4") { $0.validationAccuracy }]
-                                     .compactMap { $0 },
+                                 series: series({ $0.trainingAccuracy }, { $0.validationAccuracy }),
                                  yRange: 0 ... 1, xRange: xs, yFormat: { percent($0).replacingOccurrences(of: ".0%", with: "%") },
                                  marker: best)
         return (loss.svg(className: "chart curves"), accuracy.svg(className: "chart curves"))

@@ -88,6 +88,22 @@ enum SVGChecker {
         #expect(!html.contains("keeps no training history"))
     }
 
+    @Test func aHistoryWhoseEpochsStartAgainIsDrawnAsASecondRun() throws {
+        var classifier = try ImageClassifier(contentsOf: F.oldModel)
+        let first: [EpochRecord] = (1 ... 4).map { (e: Int) -> EpochRecord in
+            let x = Double(e)
+            return EpochRecord(epoch: e, trainingLoss: 1 / x, trainingAccuracy: 0.2 * x, validationLoss: 1.1 / x, validationAccuracy: 0.2 * x)
+        }
+        let refit: [EpochRecord] = (1 ... 3).map { (e: Int) -> EpochRecord in
+            EpochRecord(epoch: e, trainingLoss: 0.9 / Double(e), trainingAccuracy: 0.25 * Double(e))
+        }
+        classifier.trainingHistory = first + refit
+        let curves = try #require(try F.report(classifier: classifier).trainingCurves())
+        #expect(curves.loss.contains(">training (run 2)<") && !curves.loss.contains("validation (run 2)"))
+        #expect(curves.loss.components(separatedBy: "<polyline").count - 1 == 3)
+        #expect(SVGChecker.error(in: curves.accuracy) == nil)
+    }
+
     @Test func everyEmbeddedPNGDecodesAndEverySVGParses() throws {
         let html = try F.report(balancedAccuracy: 0.9, calibration: F.calibration).html()
         let images = try references(in: html).filter { $0.hasPrefix("data:image/png;base64,") }
