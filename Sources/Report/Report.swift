@@ -55,6 +55,7 @@ public struct Report: Sendable {
     public var modelName: String
     /// The test folder as the user named it.
     public var folderName: String
+    /// The model the report is about.
     public var classifier: ImageClassifier
     /// One path per example, as the user would write it.
     public var files: [String]
