@@ -45,14 +45,19 @@ struct Chromium {
         ] + (screenshot.map { ["--screenshot=\($0.path)"] } ?? ["--dump-dom"]) + [page.absoluteString]
         let out = folder.appendingPathComponent("out-\(UUID().uuidString).txt")
         let err = folder.appendingPathComponent("err-\(UUID().uuidString).txt")
-        FileManager.default.createFile(atPath: out.path, contents: nil)
-        FileManager.default.createFile(atPath: err.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: out.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: err.path, contents: nil)
         process.standardOutput = try FileHandle(forWritingTo: out)
         process.standardError = try FileHandle(forWritingTo: err)
         process.standardInput = FileHandle.nullDevice
         try process.run()
+        // A hung browser must not hang the test run: stop it after two minutes.
+        let watchdog = DispatchWorkItem { if process.isRunning { process.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + 120, execute: watchdog)
         process.waitUntilExit()
-        #expect(process.terminationStatus == 0, "chromium exited with \(process.terminationStatus)")
+        watchdog.cancel()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0,
+                "chromium ended with \(process.terminationStatus) (\(process.terminationReason == .exit ? "exit" : "signal, after 120 s?"))")
         let stderr = (try? String(contentsOf: err, encoding: .utf8)) ?? ""
         // Chromium writes "[…:INFO:CONSOLE:1] "message", source: file:///…" for every console message.
         let console = stderr.split(separator: "\n").filter { $0.contains(":CONSOLE") }.map(String.init)
