@@ -14,21 +14,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // System libraries, found by pkg-config (Debian: libpng-dev, libopenblas-dev).
+        // The one system library, found by pkg-config (Debian: libpng-dev, zlib1g-dev). OpenBLAS is
+        // not a build requirement: CGEMM loads it at run time when it is installed.
         .systemLibrary(
             name: "CLibPNG",
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev", "zlib1g-dev"]), .brew(["libpng"])]
         ),
-        .systemLibrary(
-            name: "COpenBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
-        ),
         // The libpng boundary: setjmp/longjmp never cross a Swift frame.
         .target(name: "CPNG", dependencies: ["CLibPNG"]),
-        .target(name: "Imaging", dependencies: ["CPNG"]),
-        .target(name: "Classifier", dependencies: ["Imaging", "COpenBLAS"]),
+        // Matrix products: the built-in sgemm (AVX2+FMA chosen at run time, no ISA flag here) and
+        // OpenBLAS through dlopen.
+        .target(name: "CGEMM", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])),
+                                                .linkedLibrary("pthread", .when(platforms: [.linux]))]),
+        // The one parallel-for of the package (decoding in Imaging, products and prediction in Classifier).
+        .target(name: "Parallel"),
+        .target(name: "Imaging", dependencies: ["CPNG", "Parallel"]),
+        .target(name: "Classifier", dependencies: ["Imaging", "CGEMM", "Parallel"]),
         // The HTML report: SVG charts and PNG pictures of a model's evaluation; no math of its own.
         .target(name: "Report", dependencies: ["Classifier", "Imaging"]),
         .executableTarget(
@@ -42,7 +44,7 @@ let package = Package(
         .executableTarget(name: "classify-bench", dependencies: ["Classifier", "Imaging"],
                           path: "Benchmarks/Sources/classify-bench"),
         // Fixtures are read from the source tree by path (#filePath), not bundled.
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging"], exclude: ["Fixtures"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Parallel"], exclude: ["Fixtures"]),
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging"]),
         .testTarget(name: "classifyTests", dependencies: ["classify", "Classifier", "Imaging"]),
         .testTarget(name: "ReportTests", dependencies: ["Report", "Classifier", "Imaging"], exclude: ["Fixtures"]),

@@ -37,18 +37,16 @@ struct ReportCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Also write the pictures into this folder (PNG images, SVG charts).", valueName: "dir"))
     var pictures: String?
 
-    @Option(help: ArgumentHelp("Worker threads for decoding and matrix products (default: all cores).", valueName: "n"))
-    var threads: Int?
+    @OptionGroup var threadOptions: ThreadOptions
 
     func validate() throws {
         if mistakes < 0 { throw ValidationError("Please give --mistakes 0 or more.") }
-        if let threads, threads < 1 || threads > 256 { throw ValidationError("Please give --threads between 1 and 256.") }
     }
 
     func run() throws {
         let classifier = try ImageClassifier(contentsOf: modelOptions.modelURL)
-        let threads = threadCount(self.threads)
-        Kernels.setThreadCount(threads)
+        let threads = threadOptions.count
+        let engine = try matrixEngine(fallback: .builtin)  // batched forward passes only, as in evaluate
         let root = fileURL(directory)
         let loaded = try ImageDataset(evaluationFolder: root, classes: classifier.classes,
                                       inputFormat: classifier.inputFormat, threads: threads)
@@ -56,7 +54,7 @@ struct ReportCommand: ParsableCommand {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
         }
         // The same call as `evaluate`, so the page shows the numbers `evaluate --json` prints.
-        let evaluation = classifier.evaluation(on: loaded.dataset)
+        let evaluation = classifier.evaluation(on: loaded.dataset, engine: engine, threads: threads)
         let metrics = evaluation.metrics
         let report = Report(modelName: modelOptions.model, folderName: directory, classifier: classifier,
                             files: loaded.files.map { Format.path($0) }, dataset: loaded.dataset,
