@@ -20,7 +20,7 @@ struct Classify: ParsableCommand {
         another file with --model.
         """,
         version: "1.0.0",
-        subcommands: [Train.self, Predict.self, Evaluate.self, Inspect.self, Preview.self, ReportCommand.self]
+        subcommands: [Train.self, Predict.self, Evaluate.self, Inspect.self, Preview.self, Export.self, ReportCommand.self]
     )
 
     /// `classify --version` also names the engine training would use; every other invocation

@@ -24,9 +24,15 @@ struct Train: ParsableCommand {
 
         Press Ctrl-C to stop early: the current batch finishes and the best model so far is saved.
 
+        With --from MODEL, training continues from that model's weights instead of fresh ones: \
+        the folder must have the same classes, and the input format, layers, activation and cost \
+        are the model's (a flag that contradicts them is refused). Epochs are numbered after the \
+        model's, and its seed is reused unless --seed is given, so the validation split is the same.
+
         Example:
           classify train sample-data/fruit/train --model fruit.safetensors
           classify train digits/ --hidden 256,64 --epochs 30 --size 16x16 --color gray
+          classify train more-fruit/ --from fruit.safetensors --epochs 10
         """
     )
 
@@ -35,14 +41,18 @@ struct Train: ParsableCommand {
 
     @OptionGroup var modelOptions: ModelOptions
 
+    @Option(help: ArgumentHelp("Continue training this model's weights instead of starting afresh.", valueName: "model"))
+    var from: String?
+
     @Option(help: ArgumentHelp("Hidden layer sizes, comma-separated, e.g. 128,64 (an empty string means none).", valueName: "sizes"))
     var hidden: String?
 
-    @Option(help: ArgumentHelp("The hidden neurons' activation: relu, sigmoid, tanh or arctan.", valueName: "name"))
-    var activation: Activation = TrainingConfiguration().activation
+    @Option(help: ArgumentHelp("The hidden neurons' activation: relu, sigmoid, tanh or arctan (default: relu).", valueName: "name"))
+    var activation: Activation?
 
-    @Option(help: ArgumentHelp("The cost: cross-entropy (softmax outputs) or quadratic (sigmoid outputs).", valueName: "name"))
-    var cost: Cost = TrainingConfiguration().cost
+    @Option(help: ArgumentHelp("The cost: cross-entropy (softmax outputs, the default) or quadratic (sigmoid outputs).",
+                               valueName: "name"))
+    var cost: Cost?
 
     @Option(help: ArgumentHelp("The optimizer: adam, sgd (plain gradient descent) or momentum.", valueName: "name"))
     var optimizer: Optimizer = TrainingConfiguration().optimizer
@@ -67,8 +77,9 @@ struct Train: ParsableCommand {
         + "everything and keeps the last epoch).", valueName: "fraction"))
     var validationSplit: Double = TrainingConfiguration().validationFraction
 
-    @Option(help: ArgumentHelp("The random seed: the same data and seed give the same model file.", valueName: "n"))
-    var seed: UInt64 = TrainingConfiguration().seed
+    @Option(help: ArgumentHelp("The random seed: the same data and seed give the same model file (default: 42, or the --from model's).",
+                               valueName: "n"))
+    var seed: UInt64?
 
     @Option(help: ArgumentHelp("The network's input size, e.g. 28x28 (default: the images' most common size, shrunk "
         + "to at most 4,096 pixels).", valueName: "WxH"))
@@ -77,8 +88,9 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("The network's colour: gray or rgb (default: gray if every image is grey).", valueName: "mode"))
     var color: ColorMode?
 
-    @Option(help: ArgumentHelp("The colour transparent pixels are composited onto: white, black, gray or #rrggbb.", valueName: "color"))
-    var background: BackgroundColor = .white
+    @Option(help: ArgumentHelp("The colour transparent pixels are composited onto: white (the default), black, gray or #rrggbb.",
+                               valueName: "color"))
+    var background: BackgroundColor?
 
     @OptionGroup var threadOptions: ThreadOptions
 
@@ -88,11 +100,11 @@ struct Train: ParsableCommand {
     func validate() throws {
         guard hiddenSizes != nil else { throw ValidationError(Self.advice[.hiddenLayers] ?? "") }
         // The library also trains identity layers (for tests); the command line offers the four in --help.
-        if ![.relu, .sigmoid, .tanh, .arctan].contains(activation) {
+        if let activation, ![.relu, .sigmoid, .tanh, .arctan].contains(activation) {
             throw ValidationError(Self.advice[.activation] ?? "")
         }
         do throws(ClassifierError) {
-            try trainingConfiguration.validate()
+            try trainingConfiguration().validate()
         } catch {
             guard case let .invalidConfiguration(setting, reason) = error else { throw error }
             throw ValidationError(Self.advice[setting] ?? "Please check the training settings: \(reason).")
@@ -122,12 +134,13 @@ struct Train: ParsableCommand {
         return sizes.compactMap { $0 }
     }
 
-    /// The flags as a training configuration.
-    var trainingConfiguration: TrainingConfiguration {
+    /// The flags as a training configuration; with `--from`, the model's layers, activation, cost
+    /// and seed stand in for the flags not given (flags that contradict the model are refused later).
+    func trainingConfiguration(continuing previous: ImageClassifier? = nil) -> TrainingConfiguration {
         var configuration = TrainingConfiguration()
-        configuration.hiddenLayers = hiddenSizes ?? configuration.hiddenLayers
-        configuration.activation = activation
-        configuration.cost = cost
+        configuration.hiddenLayers = (hidden == nil ? previous?.hiddenLayers : nil) ?? hiddenSizes ?? configuration.hiddenLayers
+        configuration.activation = activation ?? previous?.hiddenActivation ?? configuration.activation
+        configuration.cost = cost ?? previous?.network.cost ?? configuration.cost
         configuration.optimizer = optimizer
         configuration.learningRate = learningRate
         configuration.batchSize = batchSize
@@ -135,7 +148,7 @@ struct Train: ParsableCommand {
         configuration.patience = patience
         configuration.l2 = l2
         configuration.validationFraction = validationSplit
-        configuration.seed = seed
+        configuration.seed = seed ?? previous?.summary?.seed ?? configuration.seed
         configuration.threads = threadOptions.count
         return configuration
     }
@@ -149,15 +162,28 @@ struct Train: ParsableCommand {
         let modelURL = modelOptions.modelURL
         try checkWritableFolder(for: modelURL)
 
+        // 0. The model to continue, if any: its input format, layers, activation, cost and seed
+        //    are the defaults; flags that contradict them are refused by `continuation` below.
+        let previous = try from.map { try ImageClassifier(contentsOf: fileURL($0)) }
+        let format = previous?.inputFormat
+
         // 1. Data.
-        let loaded = try ImageDataset(trainingFolder: root, size: size.map { ($0.width, $0.height) },
-                                       color: color, background: background, threads: threads)
+        var loaded = try ImageDataset(trainingFolder: root, size: size.map { ($0.width, $0.height) } ?? format.map { ($0.width, $0.height) },
+                                      color: color ?? format?.color, background: background ?? format?.background ?? .white,
+                                      threads: threads)
         let loadSeconds = Date().timeIntervalSince(start)
         reportData(loaded, root: root, seconds: loadSeconds)
 
         // 2. Training.
-        var configuration = trainingConfiguration
+        var configuration = trainingConfiguration(continuing: previous)
         configuration.engine = engine
+        try configuration.validate()
+        var trainingStart: TrainingStart?
+        if let previous, let from {
+            (loaded, trainingStart) = try previous.continuation(on: loaded, configuration: configuration, name: from)
+            Console.err("Continuing from '\(from)' after epoch \(trainingStart?.completedEpochs ?? 0).")
+        }
+        let (activation, cost) = (configuration.activation, configuration.cost)
         let sizes = [loaded.dataset.inputCount] + configuration.hiddenLayers + [loaded.classes.count]
         Console.err("Network: \(sizes.map(String.init).joined(separator: "-")), "
             + "\(configuration.hiddenLayers.isEmpty ? "no hidden layer" : "\(activation.rawValue) hidden units"), \(cost.outputActivation.rawValue) "
@@ -167,14 +193,14 @@ struct Train: ParsableCommand {
         let display = TrainingProgressDisplay(live: Console.stderrIsTerminal)
         let trainStart = Date()
         let result = try Trainer(configuration: configuration)
-            .train(loaded.dataset, progress: display.show, shouldStop: { interrupt.isRaised })
+            .train(loaded.dataset, from: trainingStart, progress: display.show, shouldStop: { interrupt.isRaised })
         display.finish()
         let trainSeconds = Date().timeIntervalSince(trainStart)
 
         // 3. The model file, written atomically.
         let classifier = ImageClassifier(network: result.network, classes: loaded.classes,
                                          inputFormat: loaded.inputFormat, summary: result.summary,
-                                         trainingHistory: result.history.map(\.record))
+                                         trainingHistory: (previous?.trainingHistory ?? []) + result.history.map(\.record))
         try classifier.write(to: modelURL)
         let totalSeconds = Date().timeIntervalSince(start)
         let speed = result.history.isEmpty ? 0

@@ -75,15 +75,20 @@ public struct Trainer: Sendable {
         self.configuration = configuration
     }
 
-    /// Trains a new network `[dataset.inputCount, hiddenLayers…, dataset.classCount]`.
+    /// Trains a new network `[dataset.inputCount, hiddenLayers…, dataset.classCount]`, or continues
+    /// training `start.network` (same sizes, activation and cost) with epochs numbered after its.
     ///
     /// - Parameters:
+    ///   - start: the weights to continue from; `nil` initialises fresh ones. The generator draws
+    ///     the fresh weights either way and then skips `start.completedEpochs` shuffles, so with the
+    ///     same data and seed the validation split is the earlier training's and the batches go on
+    ///     where it stopped.
     ///   - progress: receives `.batch` events about ten times a second and `.epoch` after each epoch.
     ///   - shouldStop: polled after every batch; when it returns true, the epoch is closed
     ///     (validated) and training returns the best weights so far with `wasInterrupted`.
     /// - Throws: `.invalidConfiguration` for a bad setting, `.unusableData` for an empty dataset
     ///   or fewer than two classes with examples, `.diverged` as soon as the loss is NaN or infinite.
-    public func train(_ dataset: Dataset, progress: (TrainingEvent) -> Void = { _ in },
+    public func train(_ dataset: Dataset, from start: TrainingStart? = nil, progress: (TrainingEvent) -> Void = { _ in },
                       shouldStop: () -> Bool = { false }) throws(ClassifierError) -> TrainingResult {
         let c = configuration
         try c.validate()
@@ -97,6 +102,17 @@ public struct Trainer: Sendable {
         var generator = SeededGenerator(seed: c.seed)
         var network = Network(sizes: [dataset.inputCount] + c.hiddenLayers + [dataset.classCount],
                               hiddenActivation: c.activation, cost: c.cost, using: &generator)
+        let completedEpochs = start?.completedEpochs ?? 0
+        if let start {
+            guard start.network.sizes == network.sizes, start.network.cost == c.cost,
+                  zip(start.network.layers, network.layers).allSatisfy({ $0.activation == $1.activation }) else {
+                let (from, to) = (start.network.sizes.map(String.init), network.sizes.map(String.init))
+                throw .invalidConfiguration(setting: .hiddenLayers,
+                                            reason: "the network to continue from (\(from.joined(separator: "-"))) does not match "
+                    + "the configuration and data (\(to.joined(separator: "-")), \(c.activation.rawValue), \(c.cost.rawValue))")
+            }
+            network = start.network
+        }
         let (training, validation) = c.validationFraction > 0
             ? dataset.stratifiedSplit(validationFraction: c.validationFraction, using: &generator)
             : (dataset, dataset.subset([]))
@@ -111,6 +127,7 @@ public struct Trainer: Sendable {
         var order = Array(0 ..< training.count)
         let batchCount = (training.count + m - 1) / m
         let clock = ContinuousClock()
+        for _ in 0 ..< completedEpochs { Dataset.shuffle(&order, using: &generator) }
 
         var best = network
         var bestLoss = Double.infinity
@@ -119,7 +136,8 @@ public struct Trainer: Sendable {
         var epochsWithoutImprovement = 0
         var (wasInterrupted, stoppedEarly) = (false, false)
 
-        for epoch in 1 ... c.maxEpochs {
+        let maxEpochs = completedEpochs + c.maxEpochs
+        for epoch in completedEpochs + 1 ... maxEpochs {
             Dataset.shuffle(&order, using: &generator)
             let start = clock.now
             var lastProgress = start
@@ -147,7 +165,7 @@ public struct Trainer: Sendable {
                 if stop || batch == batchCount - 1 || now - lastProgress >= .milliseconds(100) {
                     lastProgress = now
                     progress(.batch(BatchProgress(
-                        epoch: epoch, maxEpochs: c.maxEpochs, batch: batch + 1, batchCount: batchCount,
+                        epoch: epoch, maxEpochs: maxEpochs, batch: batch + 1, batchCount: batchCount,
                         loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen),
                         samplesPerSecond: Double(seen) / Trainer.seconds(now - start))))
                 }
@@ -156,7 +174,7 @@ public struct Trainer: Sendable {
             let samplesPerSecond = Double(seen) / Trainer.seconds(clock.now - start)
             guard network.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
 
-            var report = EpochReport(epoch: epoch, maxEpochs: c.maxEpochs, trainingLoss: lossSum / Double(seen),
+            var report = EpochReport(epoch: epoch, maxEpochs: maxEpochs, trainingLoss: lossSum / Double(seen),
                                      trainingAccuracy: Double(correct) / Double(seen), validationLoss: nil,
                                      validationAccuracy: nil, samplesPerSecond: samplesPerSecond, isBest: true)
             if hasValidation {
@@ -181,10 +199,13 @@ public struct Trainer: Sendable {
         }
 
         let bestReport = history[bestIndex]
+        var hyperparameters = c.hyperparameters
+        if completedEpochs > 0 { hyperparameters["continued_after_epoch"] = "\(completedEpochs)" }
+        // A stored per-epoch history continues here too: the earlier model's entries, then `history`.
         let summary = TrainingSummary(
-            epochs: history.count, bestEpoch: bestReport.epoch, trainingAccuracy: bestReport.trainingAccuracy,
+            epochs: completedEpochs + history.count, bestEpoch: bestReport.epoch, trainingAccuracy: bestReport.trainingAccuracy,
             validationAccuracy: bestReport.validationAccuracy, trainingExamples: training.count,
-            validationExamples: validation.count, seed: c.seed, hyperparameters: c.hyperparameters)
+            validationExamples: validation.count, seed: c.seed, hyperparameters: hyperparameters)
         return TrainingResult(network: best, summary: summary, history: history,
                               wasInterrupted: wasInterrupted, stoppedEarly: stoppedEarly)
     }
