@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "classify", targets: ["classify"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Classifier", targets: ["Classifier"]),
+        .library(name: "Report", targets: ["Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,10 +31,12 @@ let package = Package(
         .target(name: "Parallel"),
         .target(name: "Imaging", dependencies: ["CPNG", "Parallel"]),
         .target(name: "Classifier", dependencies: ["Imaging", "CGEMM", "Parallel"]),
+        // The HTML report: SVG charts and PNG pictures of a model's evaluation; no math of its own.
+        .target(name: "Report", dependencies: ["Classifier", "Imaging"]),
         .executableTarget(
             name: "classify",
             dependencies: [
-                "Classifier", "Imaging",
+                "Classifier", "Imaging", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -44,6 +47,7 @@ let package = Package(
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Parallel"], exclude: ["Fixtures"]),
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging"]),
         .testTarget(name: "classifyTests", dependencies: ["classify", "Classifier", "Imaging"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Classifier", "Imaging"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -207,7 +207,8 @@ struct Train: ParsableCommand {
 
         // 3. The model file, written atomically.
         let classifier = ImageClassifier(network: result.network, classes: loaded.classes,
-                                         inputFormat: loaded.inputFormat, summary: result.summary)
+                                         inputFormat: loaded.inputFormat, summary: result.summary,
+                                         trainingHistory: (previous?.trainingHistory ?? []) + result.history.map(\.record))
         try classifier.write(to: modelURL)
         let totalSeconds = Date().timeIntervalSince(start)
         let speed = result.history.isEmpty ? 0

@@ -15,6 +15,7 @@ import Imaging
 /// | `activations` | JSON array, one activation name per layer |
 /// | `cost` | `cross-entropy` or `quadratic` |
 /// | `training` | JSON object of the `TrainingSummary`, snake_case keys (absent when there is none) |
+/// | `history` | JSON array, one `{epoch, training_loss, training_accuracy, validation_loss?, validation_accuracy?}` per epoch (absent when empty) |
 extension ImageClassifier {
     /// The model file format name stored under `format`.
     public static let modelFileFormat = "classify"
@@ -66,6 +67,18 @@ extension ImageClassifier {
             }
             metadata["training"] = JSONValue.object(training).serialized()
         }
+        if !trainingHistory.isEmpty {
+            metadata["history"] = JSONValue.array(trainingHistory.map { record in
+                var entry: [String: JSONValue] = [
+                    "epoch": .integer(record.epoch),
+                    "training_loss": .double(record.trainingLoss),
+                    "training_accuracy": .double(record.trainingAccuracy),
+                ]
+                if let loss = record.validationLoss { entry["validation_loss"] = .double(loss) }
+                if let accuracy = record.validationAccuracy { entry["validation_accuracy"] = .double(accuracy) }
+                return .object(entry)
+            }).serialized()
+        }
         return ModelFile(tensors: tensors, metadata: metadata)
     }
 
@@ -111,6 +124,7 @@ extension ImageClassifier {
         let activations = try reader.activations()
         let cost = try reader.cost()
         let summary = try reader.trainingSummary()
+        let history = try reader.trainingHistory()
 
         var expectedNames: Set<String> = []
         for i in activations.indices {
@@ -172,7 +186,7 @@ extension ImageClassifier {
                 + "requires '\(cost.outputActivation.rawValue)'")
         }
         self.init(network: Network(layers: layers, cost: cost), classes: classes,
-                  inputFormat: inputFormat, summary: summary)
+                  inputFormat: inputFormat, summary: summary, trainingHistory: history)
     }
 }
 

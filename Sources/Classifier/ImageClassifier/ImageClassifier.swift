@@ -36,8 +36,12 @@ public struct ImageClassifier: Sendable, Equatable {
     public var classes: [String]
     public var inputFormat: InputFormat
     public var summary: TrainingSummary?
+    /// One record per epoch trained, in order (empty for models saved before the history was kept).
+    /// Training that continues from this model appends to it.
+    public var trainingHistory: [EpochRecord]
 
-    public init(network: Network, classes: [String], inputFormat: InputFormat, summary: TrainingSummary? = nil) {
+    public init(network: Network, classes: [String], inputFormat: InputFormat, summary: TrainingSummary? = nil,
+                trainingHistory: [EpochRecord] = []) {
         precondition(network.sizes.last == classes.count,
                      "network has \(network.sizes.last ?? 0) outputs but \(classes.count) classes")
         precondition(network.sizes.first == inputFormat.inputCount,
@@ -46,5 +50,6 @@ public struct ImageClassifier: Sendable, Equatable {
         self.classes = classes
         self.inputFormat = inputFormat
         self.summary = summary
+        self.trainingHistory = trainingHistory
     }
 }
