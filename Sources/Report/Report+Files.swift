@@ -52,8 +52,11 @@ extension Report {
             do {
                 switch contents {
                 case let .png(image): try PNG.write(image, to: url)
-                case let .svg(text): try Data(("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + text + "\n").utf8).write(to: url, options: .atomic)
+                case let .svg(text):
+                    try Self.write("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + text + "\n", to: url)
                 }
+            } catch let error as ReportError {
+                throw error
             } catch let error as ImagingError {
                 throw .unwritable(file: url.relativePath, reason: "\(error)")
             } catch {
@@ -62,6 +65,17 @@ extension Report {
             written.append(url)
         }
         return written
+    }
+
+    /// Writes `text` with the package's one file writer: atomically, and never over a device, FIFO or folder.
+    /// - Throws: `ReportError.unwritable` naming the file and the reason.
+    public static func write(_ text: String, to url: URL) throws(ReportError) {
+        do {
+            try RegularFile.writeAtomically(Array(text.utf8), to: url.path, beforeRename: { () throws(Never) in })
+        } catch {
+            if case let .file(failure) = error { throw .unwritable(file: url.relativePath, reason: failure.reason) }
+            throw .unwritable(file: url.relativePath, reason: "the write did not finish")
+        }
     }
 
     /// Grey (1 channel) to RGB by repeating the sample; RGB unchanged.

@@ -57,22 +57,17 @@ struct ReportCommand: ParsableCommand {
         let evaluation = classifier.evaluation(on: loaded.dataset, engine: engine, threads: threads)
         let metrics = evaluation.metrics
         let report = Report(modelName: modelOptions.model, folderName: directory, classifier: classifier,
-                            files: loaded.files.map { Format.path($0) }, dataset: loaded.dataset,
+                            files: loaded.files.map(\.relativePath), dataset: loaded.dataset,
                             evaluation: evaluation, skippedCount: loaded.skipped.count,
                             mistakeLimit: mistakes)
         let out = fileURL(output)
-        do {
-            try Data(report.html().utf8).write(to: out, options: .atomic)
-        } catch let error as ReportError {
-            throw error
-        } catch {
-            throw ReportError.unwritable(file: output, reason: (error as NSError).localizedDescription)
-        }
+        // The shared writer: atomic, and never replaces a device, FIFO or folder (issue 14).
+        try Report.write(report.html(), to: out)
         Console.out("Wrote the report on \(Format.count(metrics.count)) images (accuracy \(Format.percent(metrics.accuracy))) "
-            + "to \(Format.path(out)).")
+            + "to \(out.relativePath).")
         if let pictures {
             let written = try report.writePictures(to: fileURL(pictures))
-            Console.out("Wrote \(written.count) pictures to \(Format.path(fileURL(pictures))).")
+            Console.out("Wrote \(written.count) pictures to \(fileURL(pictures).relativePath).")
         }
     }
 }
