@@ -39,9 +39,11 @@ let package = Package(
         .executableTarget(name: "classify-bench", dependencies: ["Classifier", "Imaging"],
                           path: "Benchmarks/Sources/classify-bench"),
         // Fixtures are read from the source tree by path (#filePath), not bundled.
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPNG"], exclude: ["Fixtures"]),
-        .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging"]),
-        .testTarget(name: "classifyTests", dependencies: ["classify", "Classifier", "Imaging"]),
+        // Helpers shared by the three test targets (temporary folders, fuzz corpora, isClose).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPNG", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "TestSupport"]),
+        .testTarget(name: "classifyTests", dependencies: ["classify", "Classifier", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
