@@ -11,6 +11,14 @@ Output, under Tests/classifyTests/Fixtures/:
   python.safetensors   3 classes, 4×3 RGB input, 36 → 5 (tanh) → 3 (softmax)
   python-a.png, python-b.png   4×3 RGB images already in the model's input format
   python.json          {"files": {name: {"label", "probabilities": {class: p}}}, "weights": {...}}
+  preview-in.png       8×6 RGBA, every pixel different, alpha 0, 64, 128, 191 and 255
+  preview.json         what `classify preview` must write for it, computed here in float64:
+                       composite a·c + (1 − a)·background, luma 0.299 R + 0.587 G + 0.114 B,
+                       2×2 area average, rounded to 8 bits ("gray-black": --size 4x3 --color gray
+                       --background black; "model": --model python.safetensors, 4×3 RGB on #336699)
+
+The safetensors package writes the metadata in hash order, so python.safetensors may differ
+byte for byte from run to run; its content does not.
 
 Usage: /work/venv/bin/python scripts/make_python_model.py  (needs numpy and safetensors)
 """
@@ -34,6 +42,42 @@ def png_rgb(pixels):
     raw = b"".join(b"\x00" + bytes(row) for row in pixels)
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", WIDTH, HEIGHT, 8, 2, 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+def png_rgba(width, height, rows):
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    raw = b"".join(b"\x00" + bytes(row) for row in rows)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(raw, 9)) + chunk(b"IEND", b""))
+
+
+def preview_fixture():
+    """An 8×6 RGBA image and the 4×3 pictures the network sees for it (see the module doc)."""
+    w, h = 8, 6
+    alphas = [0, 64, 128, 191, 255]
+    pixels = np.zeros((h, w, 4), dtype=np.int64)
+    for y in range(h):
+        for x in range(w):
+            pixels[y, x] = [(x * 37 + y * 11) % 256, (x * 13 + y * 59 + 7) % 256, (255 - x * 29 - y * 17) % 256,
+                            alphas[(x + 2 * y) % len(alphas)]]
+    with open(os.path.join(OUT, "preview-in.png"), "wb") as f:
+        f.write(png_rgba(w, h, pixels.reshape(h, w * 4).tolist()))
+    a = pixels[:, :, 3:4] / 255.0
+    c = pixels[:, :, :3] / 255.0
+
+    def seen(background, gray):
+        composite = a * c + (1 - a) * np.array(background, dtype=np.float64) / 255
+        if gray:
+            composite = composite @ np.array([0.299, 0.587, 0.114])[:, None]
+        blocks = composite.reshape(h // 2, 2, w // 2, 2, -1).mean(axis=(1, 3))
+        return [int(v) for v in np.rint(blocks * 255).reshape(-1)]
+
+    expected = {"gray-black": {"width": 4, "height": 3, "channels": 1, "samples": seen([0, 0, 0], True)},
+                "model": {"width": 4, "height": 3, "channels": 3, "samples": seen([0x33, 0x66, 0x99], False)}}
+    with open(os.path.join(OUT, "preview.json"), "w") as f:
+        json.dump(expected, f, separators=(",", ":"))
+        f.write("\n")
 
 
 def main():
@@ -71,6 +115,7 @@ def main():
     with open(os.path.join(OUT, "python.json"), "w") as f:
         json.dump({"files": expected, "weights": weights}, f, indent=1, sort_keys=True)
         f.write("\n")
+    preview_fixture()
     print(json.dumps(expected))
 
 

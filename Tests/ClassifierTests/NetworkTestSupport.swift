@@ -70,3 +70,38 @@ struct ReferenceNetwork {
         return total / Double(inputs.rows)
     }
 }
+
+/// Re-runs this test bundle as user `nobody` (`setpriv`), with only the test `name`, and returns
+/// its exit status and combined output. For promises root cannot test (root ignores permissions,
+/// and CI runs as root). If some folder above the bundle is closed to others, the bundle is
+/// copied to a temporary folder first.
+func runAsNobody(testNamed name: String, environment: [String: String]) throws -> (status: Int32, output: String) {
+    var bundle = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+    var copy: URL?
+    defer { if let copy { try? FileManager.default.removeItem(at: copy) } }
+    var ancestor = bundle.deletingLastPathComponent()
+    while ancestor.path != "/" {
+        let mode = (try FileManager.default.attributesOfItem(atPath: ancestor.path)[.posixPermissions] as? Int) ?? 0
+        if mode & 0o001 == 0 {
+            let folder = try temporaryFolder("classify-bundle")
+            try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+            try FileManager.default.copyItem(at: bundle, to: folder.appendingPathComponent(bundle.lastPathComponent))
+            (copy, bundle) = (folder, folder.appendingPathComponent(bundle.lastPathComponent))
+            break
+        }
+        ancestor = ancestor.deletingLastPathComponent()
+    }
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
+    process.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", bundle.path,
+                         "--testing-library", "swift-testing", "--filter", name]
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    process.currentDirectoryURL = URL(fileURLWithPath: "/")
+    let pipe = Pipe()
+    process.standardOutput = pipe
+    process.standardError = pipe
+    try process.run()
+    let output = pipe.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return (process.terminationStatus, String(decoding: output, as: UTF8.self))
+}

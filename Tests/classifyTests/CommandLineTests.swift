@@ -181,24 +181,5 @@ import Testing
         #expect(evaluation["count"] as? Int == 360, "the 360 digit images, not the letter")
         #expect(evaluation["classes"] as? [String] == (0 ... 9).map(String.init))
     }
-
-    @Test func previewWritesWhatTheNetworkSees() throws {
-        let tmp = try CommandRunner.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: tmp) }
-        var samples: [UInt16] = []
-        for _ in 0 ..< 20 * 10 { samples += [255, 0, 0, 0] }  // fully transparent red
-        try PNG.write(Image(width: 20, height: 10, channels: 4, samples: samples), to: tmp.appendingPathComponent("in.png"))
-
-        let sized = try CommandRunner.run(["preview", "in.png", "--output", "out.png", "--size", "4x2", "--color", "gray"], in: tmp)
-        #expect(sized.status == 0, "stderr: \(sized.stderr)")
-        let seen = try PNG.decode(contentsOf: tmp.appendingPathComponent("out.png"))
-        #expect(seen.width == 4 && seen.height == 2 && seen.channels == 1)
-        #expect(seen.samples.allSatisfy { $0 == 255 }, "transparent pixels show the white background")
-
-        let own = try CommandRunner.run(["preview", "in.png", "--output", "own.png", "--background", "black"], in: tmp)
-        #expect(own.status == 0, "stderr: \(own.stderr)")
-        let ownImage = try PNG.decode(contentsOf: tmp.appendingPathComponent("own.png"))
-        #expect(ownImage.width == 20 && ownImage.height == 10 && ownImage.channels == 3)
-        #expect(ownImage.samples.allSatisfy { $0 == 0 })
-    }
+    // preview: PromiseTests.previewWritesWhatTheNetworkSees (a Python-written image and result).
 }
