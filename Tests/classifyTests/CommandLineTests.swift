@@ -1,3 +1,4 @@
+import Classifier
 import Foundation
 import Imaging
 import Testing
@@ -24,6 +25,14 @@ import Testing
         }
         #expect(summary["classes"] as? [String] == (0 ... 9).map(String.init))
         #expect(summary["layers"] as? [Int] == [64, 32, 10])
+        #expect(summary["epochs"] as? Int == 3 && summary["images"] as? Int == 1437 && summary["interrupted"] as? Bool == false)
+        #expect(summary["model"] as? String == tmp.appendingPathComponent("digits.safetensors").path)
+        let saved = try ImageClassifier(contentsOf: tmp.appendingPathComponent("digits.safetensors"))
+        #expect(summary["best_epoch"] as? Int == saved.summary?.bestEpoch)
+        // JSON text round trips in the last bit: compare to 1e-12.
+        #expect(isClose(summary["train_accuracy"] as? Double ?? -1, saved.summary?.trainingAccuracy ?? -2, absolute: 1e-12))
+        #expect(isClose(summary["validation_accuracy"] as? Double ?? -1, saved.summary?.validationAccuracy ?? -2, absolute: 1e-12))
+        #expect((summary["skipped"] as? [Any])?.isEmpty == true)
         let input = try #require(summary["input"] as? [String: Any])
         #expect(input["width"] as? Int == 8 && input["height"] as? Int == 8 && input["color"] as? String == "gray")
         #expect(trained.stderr.contains("epoch 1/3"))
@@ -56,7 +65,13 @@ import Testing
         #expect(confusion.flatMap { $0 }.reduce(0, +) == evaluation["count"] as? Int)
         let perClass = try #require(evaluation["per_class"] as? [[String: Any]])
         #expect(perClass.count == 10)
-        for key in ["label", "precision", "recall", "f1", "support"] { #expect(perClass[0][key] != nil) }
+        #expect(perClass.map { $0["label"] as? String } == (0 ... 9).map(String.init))
+        #expect(perClass.compactMap { $0["support"] as? Int } == confusion.map { $0.reduce(0, +) })
+        for (i, entry) in perClass.enumerated() {
+            let predictedCount = confusion.map { $0[i] }.reduce(0, +)
+            let precision = predictedCount == 0 ? 0 : Double(confusion[i][i]) / Double(predictedCount)
+            #expect(isClose(entry["precision"] as? Double ?? -1, precision, absolute: 1e-12))
+        }
         let accuracy = try #require(evaluation["accuracy"] as? Double)
         #expect(accuracy > 0.5, "3 epochs on digits should already beat chance by far")
         let misclassified = try #require(evaluation["misclassified"] as? [[String: Any]])

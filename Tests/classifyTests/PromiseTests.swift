@@ -97,6 +97,10 @@ import Testing
         let first = mistakes[0]
         #expect(lines[header + 1].contains("\(first["label"] as? String ?? "?") taken for \(first["predicted"] as? String ?? "?")"))
         #expect(text.stdout.hasPrefix(String(format: "Accuracy: %.1f%% (\(correct) of 360 images in '", Double(correct) / 3.6)))
+        // Without --show-errors, text lists 10.
+        let plain = try CommandRunner.run(["evaluate", Self.digitsTest.path, "--model", model.path], in: tmp).stdout
+        #expect(plain.split(separator: "\n").filter { $0.contains(" taken for ") }.count == min(10, mistakes.count))
+        #expect(mistakes.count <= 10 || plain.contains("Misclassified: \(mistakes.count) (showing 10; use --show-errors N for more)"))
     }
 
     @Test func threadsGiveTheSameModelRunToRunAndTheSamePredictions() throws {
