@@ -60,7 +60,8 @@ import Testing
 
     @Test func aPythonWrittenFileLoadsWithNumpysWeightsAndProbabilities() throws {
         let classifier = try ImageClassifier(contentsOf: Self.fixtures.appendingPathComponent("python.safetensors"))
-        let oracle = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: Self.fixtures.appendingPathComponent("python.json"))) as? [String: Any])
+        let json = try Data(contentsOf: Self.fixtures.appendingPathComponent("python.json"))
+        let oracle = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
         let weights = try #require(oracle["weights"] as? [String: [Double]])
         #expect(classifier.classes == ["cat", "dog", "bird"])
         #expect(classifier.inputFormat == InputFormat(width: 4, height: 3, color: .rgb, background: BackgroundColor(hex: "#336699")!))
