@@ -100,8 +100,10 @@ import Testing
         let terminal = try CommandRunner.runInTerminal(arguments, in: tmp)
         #expect(terminal.status == 0, "\(terminal.screen)")
         // Redrawn in place: carriage return + erase line, then epoch, bar, batch, loss, accuracy, speed, ETA.
+        // Each redraw is the whole line: nothing but the bar between one erase and the next.
         let redraws = terminal.screen.components(separatedBy: "\r\u{1B}[2K").dropFirst()
-        let bar = try #require(redraws.first { $0.hasPrefix("epoch 1/2 ") }, "no bar in: \(terminal.screen.debugDescription.prefix(500))")
+        let bars = redraws.filter { $0.hasPrefix("epoch 1/2 ") && !$0.contains("\n") }
+        let bar = try #require(bars.first, "no bar in: \(terminal.screen.debugDescription.prefix(500))")
         #expect(bar.contains("/162  loss ") && bar.contains("  accuracy ") && bar.contains(" samples/s  ETA "))
         #expect(bar.contains("█") || bar.contains("▏") || bar.contains("▎") || bar.contains("▍") || bar.contains("▌"))
         #expect(terminal.screen.contains("epoch 2/2  loss "))
