@@ -41,7 +41,7 @@ let package = Package(
         // Fixtures are read from the source tree by path (#filePath), not bundled.
         // Helpers shared by the three test targets (temporary folders, fuzz corpora, isClose).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "CPNG", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "TestSupport"]),
         .testTarget(name: "classifyTests", dependencies: ["classify", "Classifier", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
     ],

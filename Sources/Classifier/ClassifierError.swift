@@ -7,20 +7,21 @@ public enum ClassifierError: Error, Sendable, Equatable, CustomStringConvertible
     case invalidModelFile(file: String, reason: String)
     /// A model file could not be written.
     case unwritableModelFile(file: String, reason: String)
-    /// A training setting is unusable (e.g. batch size 0).
-    case invalidConfiguration(reason: String)
+    /// A training setting is unusable (e.g. batch size 0); `setting` names which.
+    case invalidConfiguration(setting: TrainingConfiguration.Setting, reason: String)
     /// The data cannot train or evaluate a classifier (e.g. fewer than two classes).
     case unusableData(reason: String)
 
     public var description: String {
         switch self {
         case let .diverged(epoch, learningRate):
-            return "Training diverged in epoch \(epoch): the loss became NaN or infinite. Please try a lower learning rate than \(learningRate) (for example --learning-rate \(learningRate / 10)); no model was written."
+            return "Training diverged in epoch \(epoch): the loss became NaN or infinite. Please try a lower learning rate than \(learningRate) "
+                + "(for example --learning-rate \(learningRate / 10)); no model was written."
         case let .invalidModelFile(file, reason):
             return "Could not load model '\(file)': \(reason)."
         case let .unwritableModelFile(file, reason):
             return "Could not write model '\(file)': \(reason)."
-        case let .invalidConfiguration(reason):
+        case let .invalidConfiguration(_, reason):
             return "Invalid training setting: \(reason)."
         case let .unusableData(reason):
             return "Cannot use this data: \(reason)."

@@ -48,7 +48,7 @@ extension ImageFolder {
     /// Undecodable files go to `skipped` (with the `ImagingError` description as reason) and are left out.
     ///
     /// Shapes: `inputs` is `count × format.inputCount`.
-    public func loadSamples(format: InputFormat, threads: Int) -> SampleSet {
+    public func loadSamples(format: InputFormat, threads: Int) -> ImageFolder.Decoded {
         let n = entries.count, width = format.inputCount
         var inputs = [UInt8](repeating: 0, count: n * width)
         var failures = [String?](repeating: nil, count: n)
@@ -86,7 +86,7 @@ extension ImageFolder {
             kept += 1
         }
         inputs.removeLast((n - kept) * width)
-        return SampleSet(inputs: inputs, labels: labels, files: files, skipped: skipped, inputCount: width)
+        return ImageFolder.Decoded(inputs: inputs, labels: labels, files: files, skipped: skipped, inputCount: width)
     }
 
     /// Runs `body(i)` for `i` in `0..<count` on `threads` workers, worker `t` taking `t, t + threads, …`.

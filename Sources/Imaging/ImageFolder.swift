@@ -60,7 +60,8 @@ public struct ImageFolder: Sendable {
         let names = try ImageFolder.listing(root)
         let classes = names.filter { FileKind.of(root.appendingPathComponent($0).path) == .directory }
         guard !classes.isEmpty else {
-            throw .invalidFolder(path: rootPath, reason: "it has no class sub-folders; put each class's PNG images in a sub-folder named after the class")
+            throw .invalidFolder(path: rootPath, reason: "it has no class sub-folders; put each class's PNG "
+                + "images in a sub-folder named after the class")
         }
         var entries: [Entry] = []
         var skipped: [Skipped] = []
@@ -102,13 +103,6 @@ public struct ImageFolder: Sendable {
         self.classes = classes
         self.entries = entries
         self.skipped = skipped
-    }
-
-    /// Images per class, indexed like `classes`.
-    public var imagesPerClass: [Int] {
-        var counts = [Int](repeating: 0, count: classes.count)
-        for entry in entries { counts[entry.classIndex] += 1 }
-        return counts
     }
 
     /// True for names ending in `.png` in any letter case.

@@ -28,7 +28,8 @@ struct Evaluate: ParsableCommand {
     @Flag(help: "Print one JSON object on stdout instead of text.")
     var json = false
 
-    @Option(name: .customLong("show-errors"), help: ArgumentHelp("List at most N misclassified files (default: 10 in text, all in JSON).", valueName: "N"))
+    @Option(name: .customLong("show-errors"), help: ArgumentHelp("List at most N misclassified files (default: "
+        + "10 in text, all in JSON).", valueName: "N"))
     var showErrors: Int?
 
     @Option(help: ArgumentHelp("Worker threads for decoding and matrix products (default: all cores).", valueName: "n"))
@@ -44,18 +45,15 @@ struct Evaluate: ParsableCommand {
         let threads = threadCount(self.threads)
         Kernels.setThreadCount(threads)
         let root = fileURL(directory)
-        let loaded = try LabeledFolder(evaluationFolder: root, classes: classifier.classes,
+        let loaded = try ImageDataset(evaluationFolder: root, classes: classifier.classes,
                                        inputFormat: classifier.inputFormat, threads: threads)
         for skipped in loaded.skipped {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
         }
 
-        let probabilities = classifier.probabilities(for: loaded.dataset)
-        let predicted = ClassificationMetrics.predictedClasses(from: probabilities)
-        let confidence = predicted.enumerated().map { probabilities[$0.offset, $0.element] }
-        let labels = loaded.dataset.labels
-        let metrics = ClassificationMetrics(actual: labels, predicted: predicted, classCount: classifier.classes.count)
-        let mistakes = labels.indices.filter { labels[$0] != predicted[$0] }
+        let evaluation = classifier.evaluation(on: loaded.dataset)
+        let (labels, predicted, confidence) = (evaluation.labels, evaluation.predicted, evaluation.confidence)
+        let metrics = evaluation.metrics, mistakes = evaluation.mistakes
         let classes = classifier.classes
 
         if json {
@@ -74,12 +72,15 @@ struct Evaluate: ParsableCommand {
         }
 
         let correct = metrics.count - mistakes.count
-        Console.out("Accuracy: \(Format.percent(metrics.accuracy)) (\(Format.count(correct)) of \(Format.count(metrics.count)) images in '\(Format.path(root))')")
+        Console.out("Accuracy: \(Format.percent(metrics.accuracy)) (\(Format.count(correct)) of "
+            + "\(Format.count(metrics.count)) images in '\(Format.path(root))')")
         Console.out()
         let w = max(5, classes.map(\.count).max() ?? 0)
         Console.out("\(Format.pad("class", w))  precision  recall      f1  support")
         for (name, m) in zip(classes, metrics.perClass) {
-            Console.out("\(Format.pad(name, w))  \(Format.pad(Format.percent(m.precision), 9, right: true))  \(Format.pad(Format.percent(m.recall), 6, right: true))  \(Format.pad(Format.percent(m.f1), 6, right: true))  \(Format.pad(String(m.support), 7, right: true))")
+            Console.out("\(Format.pad(name, w))  \(Format.pad(Format.percent(m.precision), 9, right: true))  "
+                + "\(Format.pad(Format.percent(m.recall), 6, right: true))  \(Format.pad(Format.percent(m.f1), 6, right: true))  "
+                + "\(Format.pad(String(m.support), 7, right: true))")
         }
         Console.out()
         Console.out("Confusion matrix (rows = true class, columns = predicted class):")
@@ -93,7 +94,8 @@ struct Evaluate: ParsableCommand {
             Console.out()
             Console.out("Misclassified: \(mistakes.count)\(mistakes.count > limit ? " (showing \(limit); use --show-errors N for more)" : "")")
             for i in mistakes.prefix(limit) {
-                Console.out("  \(Format.path(loaded.files[i]))  \(classes[labels[i]]) taken for \(classes[predicted[i]]) (\(Format.percent(Double(confidence[i]))))")
+                Console.out("  \(Format.path(loaded.files[i]))  \(classes[labels[i]]) taken for \(classes[predicted[i]]) "
+                    + "(\(Format.percent(Double(confidence[i]))))")
             }
         }
     }

@@ -46,10 +46,12 @@ struct Inspect: ParsableCommand {
         }
         Console.out("Model: \(Format.path(modelOptions.modelURL))")
         Console.out("Classes (\(classifier.classes.count)): \(classifier.classes.joined(separator: ", "))")
-        Console.out("Input: \(f.width)×\(f.height) \(f.color.rawValue), transparency composited onto \(f.background) (\(Format.count(f.inputCount)) input neurons)")
+        Console.out("Input: \(f.width)×\(f.height) \(f.color.rawValue), transparency composited onto \(f.background) "
+            + "(\(Format.count(f.inputCount)) input neurons)")
         Console.out("Layers:")
         for (i, layer) in network.layers.enumerated() {
-            Console.out("  \(i + 1)  \(Format.pad(String(layer.inputCount), 6, right: true)) → \(Format.pad(String(layer.outputCount), 6))  \(Format.pad(layer.activation.rawValue, 8))  \(Format.pad(Format.count(layer.parameterCount), 11, right: true)) parameters")
+            Console.out("  \(i + 1)  \(Format.pad(String(layer.inputCount), 6, right: true)) → \(Format.pad(String(layer.outputCount), 6))  "
+                + "\(Format.pad(layer.activation.rawValue, 8))  \(Format.pad(Format.count(layer.parameterCount), 11, right: true)) parameters")
         }
         Console.out("  total \(Format.count(network.parameterCount)) parameters")
         Console.out("Cost: \(network.cost.rawValue)")

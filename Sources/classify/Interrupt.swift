@@ -27,7 +27,8 @@ final class InterruptFlag: @unchecked Sendable {
             FileHandle.standardError.write(Data("\nInterrupted twice: stopping now without saving.\n".utf8))
             exit(130)
         }
-        FileHandle.standardError.write(Data("\nInterrupted: finishing this batch, then saving the best model so far (Ctrl-C again to quit at once).\n".utf8))
+        let message = "\nInterrupted: finishing this batch, then saving the best model so far (Ctrl-C again to quit at once).\n"
+        FileHandle.standardError.write(Data(message.utf8))
     }
 
     /// True once Ctrl-C was pressed.

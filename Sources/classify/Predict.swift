@@ -27,7 +27,9 @@ struct Predict: ParsableCommand {
     @Option(help: ArgumentHelp("Show only the K most likely classes.", valueName: "K"))
     var top: Int?
 
-    @Flag(help: "Print one JSON object per image on stdout: {\"file\", \"label\", \"probabilities\": [{\"label\", \"probability\"}…]}.")
+    @Flag(help: """
+        Print one JSON object per image on stdout: {"file", "label", "probabilities": [{"label", "probability"}…]}.
+        """)
     var json = false
 
     @Option(help: ArgumentHelp("Worker threads for decoding (default: all cores).", valueName: "n"))
@@ -57,24 +59,26 @@ struct Predict: ParsableCommand {
             }
         }
 
-        let results = classifier.probabilities(forFiles: files, threads: threads)
+        let results = classifier.predictions(forFiles: files, threads: threads)
         let width = classifier.classes.map(\.count).max() ?? 0
         for (file, result) in zip(files, results) {
             switch result {
             case let .failure(error):
                 Console.err("Error: \(error)")
                 failures += 1
-            case let .success(p):
-                let ranked = zip(classifier.classes, p).sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
-                let shown = ranked.prefix(top ?? ranked.count)
+            case let .success(prediction):
+                let shown = prediction.top(top ?? prediction.probabilities.count)
+                let best = prediction.probabilities[0]
                 if json {
                     Console.json(PredictionJSON(
-                        file: file.path, label: ranked[0].0,
-                        probabilities: shown.map { .init(label: $0.0, probability: Double($0.1)) }))
+                        file: file.path, label: prediction.label,
+                        probabilities: shown.map { .init(label: $0.label, probability: Double($0.probability)) }))
                 } else {
-                    Console.out("\(Format.path(file)): \(ranked[0].0) (\(Format.percent(Double(ranked[0].1))))")
-                    for (label, probability) in shown {
-                        Console.out("  \(Format.pad(label, width))  \(Format.pad(Format.percent(Double(probability)), 6, right: true))  \(Format.bar(Double(probability)))")
+                    Console.out("\(Format.path(file)): \(prediction.label) (\(Format.percent(Double(best.probability))))")
+                    for entry in shown {
+                        let probability = Double(entry.probability)
+                        let percent = Format.pad(Format.percent(probability), 6, right: true)
+                        Console.out("  \(Format.pad(entry.label, width))  \(percent)  \(Format.bar(probability))")
                     }
                 }
             }

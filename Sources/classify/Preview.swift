@@ -33,7 +33,8 @@ struct Preview: ParsableCommand {
     @Option(help: ArgumentHelp("gray or rgb (default: the model's, else the image's own).", valueName: "mode"))
     var color: ColorMode?
 
-    @Option(help: ArgumentHelp("The colour transparent pixels are composited onto: white, black, gray or #rrggbb (default: the model's, else white).", valueName: "color"))
+    @Option(help: ArgumentHelp("The colour transparent pixels are composited onto: white, black, gray or #rrggbb (default: the "
+        + "model's, else white).", valueName: "color"))
     var background: BackgroundColor?
 
     func validate() throws {
@@ -55,6 +56,7 @@ struct Preview: ParsableCommand {
         let seen = format.preprocess(source)
         let out = fileURL(output)
         try PNG.write(seen, to: out)
-        Console.out("Wrote what the network sees (\(format.width)×\(format.height) \(format.color.rawValue), background \(format.background)) to \(Format.path(out)).")
+        Console.out("Wrote what the network sees (\(format.width)×\(format.height) \(format.color.rawValue), background "
+            + "\(format.background)) to \(Format.path(out)).")
     }
 }

@@ -46,7 +46,8 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("The optimizer: adam, sgd (plain gradient descent) or momentum.", valueName: "name"))
     var optimizer: Optimizer = TrainingConfiguration().optimizer
 
-    @Option(name: .customLong("learning-rate"), help: ArgumentHelp("The step size (default: 0.001 for adam, 0.01 for momentum, 0.1 for sgd).", valueName: "rate"))
+    @Option(name: .customLong("learning-rate"), help: ArgumentHelp("The step size (default: 0.001 for adam, 0.01 for "
+        + "momentum, 0.1 for sgd).", valueName: "rate"))
     var learningRate: Float?
 
     @Option(name: .customLong("batch-size"), help: ArgumentHelp("Examples per gradient step.", valueName: "n"))
@@ -61,13 +62,15 @@ struct Train: ParsableCommand {
     @Option(help: ArgumentHelp("L2 weight decay λ (0 turns it off).", valueName: "λ"))
     var l2: Float = TrainingConfiguration().l2
 
-    @Option(name: .customLong("validation-split"), help: ArgumentHelp("The fraction of each class held out for validation, 0 to 0.9 (0 trains on everything and keeps the last epoch).", valueName: "fraction"))
+    @Option(name: .customLong("validation-split"), help: ArgumentHelp("The fraction of each class held out for validation, 0 to 0.9 (0 trains on "
+        + "everything and keeps the last epoch).", valueName: "fraction"))
     var validationSplit: Double = TrainingConfiguration().validationFraction
 
     @Option(help: ArgumentHelp("The random seed: the same data and seed give the same model file.", valueName: "n"))
     var seed: UInt64 = TrainingConfiguration().seed
 
-    @Option(help: ArgumentHelp("The network's input size, e.g. 28x28 (default: the images' most common size, shrunk to at most 4,096 pixels).", valueName: "WxH"))
+    @Option(help: ArgumentHelp("The network's input size, e.g. 28x28 (default: the images' most common size, shrunk "
+        + "to at most 4,096 pixels).", valueName: "WxH"))
     var size: ImageSize?
 
     @Option(help: ArgumentHelp("The network's colour: gray or rgb (default: gray if every image is grey).", valueName: "mode"))
@@ -83,52 +86,47 @@ struct Train: ParsableCommand {
     var json = false
 
     func validate() throws {
-        if hiddenSizes == nil {
-            throw ValidationError("Please give --hidden as comma-separated positive sizes, like 128 or 128,64.")
-        }
+        guard hiddenSizes != nil else { throw ValidationError(Self.advice[.hiddenLayers] ?? "") }
+        // The library also trains identity layers (for tests); the command line offers the four in --help.
         if ![.relu, .sigmoid, .tanh, .arctan].contains(activation) {
-            throw ValidationError("Please choose --activation relu, sigmoid, tanh or arctan.")
+            throw ValidationError(Self.advice[.activation] ?? "")
         }
-        if let learningRate, !(learningRate > 0 && learningRate.isFinite) {
-            throw ValidationError("Please give a positive --learning-rate, like 0.001.")
-        }
-        if batchSize < 1 { throw ValidationError("Please give a --batch-size of at least 1.") }
-        if epochs < 1 { throw ValidationError("Please give --epochs of at least 1.") }
-        if patience < 1 { throw ValidationError("Please give a --patience of at least 1 epoch.") }
-        if !(l2 >= 0 && l2.isFinite) { throw ValidationError("Please give an --l2 of 0 or more.") }
-        if !(validationSplit >= 0 && validationSplit <= 0.9) {
-            throw ValidationError("Please give a --validation-split between 0 and 0.9, like 0.1.")
+        do throws(ClassifierError) {
+            try trainingConfiguration.validate()
+        } catch {
+            guard case let .invalidConfiguration(setting, reason) = error else { throw error }
+            throw ValidationError(Self.advice[setting] ?? "Please check the training settings: \(reason).")
         }
         if let threads, threads < 1 || threads > 256 {
             throw ValidationError("Please give --threads between 1 and 256.")
         }
     }
 
-    /// `--hidden` parsed, or nil when malformed.
+    /// What to do about each setting `TrainingConfiguration.validate()` refuses, in terms of this command's options.
+    static let advice: [TrainingConfiguration.Setting: String] = [
+        .hiddenLayers: "Please give --hidden as comma-separated positive sizes, like 128 or 128,64.",
+        .activation: "Please choose --activation relu, sigmoid, tanh or arctan.",
+        .learningRate: "Please give a positive --learning-rate, like 0.001.",
+        .batchSize: "Please give a --batch-size of at least 1.",
+        .maxEpochs: "Please give --epochs of at least 1.",
+        .patience: "Please give a --patience of at least 1 epoch.",
+        .l2: "Please give an --l2 of 0 or more.",
+        .validationFraction: "Please give a --validation-split between 0 and \(TrainingConfiguration.maximumValidationFraction), like 0.1.",
+        .threads: "Please give --threads between 1 and 256.",
+    ]
+
+    /// `--hidden` parsed into integers (their bounds are the library's), or nil when malformed.
     var hiddenSizes: [Int]? {
         guard let hidden else { return TrainingConfiguration().hiddenLayers }
         if hidden.trimmingCharacters(in: .whitespaces).isEmpty { return [] }
         let sizes = hidden.split(separator: ",", omittingEmptySubsequences: false)
             .map { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard sizes.allSatisfy({ ($0 ?? 0) > 0 && ($0 ?? 0) <= 65536 }) else { return nil }
+        guard sizes.allSatisfy({ $0 != nil }) else { return nil }
         return sizes.compactMap { $0 }
     }
 
-    func run() throws {
-        let start = Date()
-        let threads = threadCount(self.threads)
-        Kernels.setThreadCount(threads)
-        let root = fileURL(directory)
-        let modelURL = modelOptions.modelURL
-        try checkWritableFolder(for: modelURL)
-
-        // 1. Data.
-        let loaded = try LabeledFolder(trainingFolder: root, size: size.map { ($0.width, $0.height) },
-                                       color: color, background: background, threads: threads)
-        let loadSeconds = Date().timeIntervalSince(start)
-        reportData(loaded, root: root, seconds: loadSeconds)
-
-        // 2. Training.
+    /// The flags as a training configuration.
+    var trainingConfiguration: TrainingConfiguration {
         var configuration = TrainingConfiguration()
         configuration.hiddenLayers = hiddenSizes ?? configuration.hiddenLayers
         configuration.activation = activation
@@ -141,9 +139,29 @@ struct Train: ParsableCommand {
         configuration.l2 = l2
         configuration.validationFraction = validationSplit
         configuration.seed = seed
-        try configuration.validate()
+        return configuration
+    }
+
+    func run() throws {
+        let start = Date()
+        let threads = threadCount(self.threads)
+        Kernels.setThreadCount(threads)
+        let root = fileURL(directory)
+        let modelURL = modelOptions.modelURL
+        try checkWritableFolder(for: modelURL)
+
+        // 1. Data.
+        let loaded = try ImageDataset(trainingFolder: root, size: size.map { ($0.width, $0.height) },
+                                       color: color, background: background, threads: threads)
+        let loadSeconds = Date().timeIntervalSince(start)
+        reportData(loaded, root: root, seconds: loadSeconds)
+
+        // 2. Training.
+        let configuration = trainingConfiguration
         let sizes = [loaded.dataset.inputCount] + configuration.hiddenLayers + [loaded.classes.count]
-        Console.err("Network: \(sizes.map(String.init).joined(separator: "-")), \(configuration.hiddenLayers.isEmpty ? "no hidden layer" : "\(activation.rawValue) hidden units"), \(cost.outputActivation.rawValue) outputs with \(cost.rawValue) cost, \(optimizer.rawValue) optimizer.")
+        Console.err("Network: \(sizes.map(String.init).joined(separator: "-")), "
+            + "\(configuration.hiddenLayers.isEmpty ? "no hidden layer" : "\(activation.rawValue) hidden units"), \(cost.outputActivation.rawValue) "
+            + "outputs with \(cost.rawValue) cost, \(optimizer.rawValue) optimizer.")
 
         let interrupt = InterruptFlag()
         let display = TrainingProgressDisplay(live: Console.stderrIsTerminal)
@@ -185,29 +203,35 @@ struct Train: ParsableCommand {
         let folder = model.deletingLastPathComponent()
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: folder.path, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ClassifierError.unwritableModelFile(file: model.path, reason: "the folder '\(folder.path)' does not exist; please create it or choose another --model path")
+            throw ClassifierError.unwritableModelFile(file: model.path, reason: "the folder '\(folder.path)' does not exist; "
+                + "please create it or choose another --model path")
         }
         guard FileManager.default.isWritableFile(atPath: folder.path) else {
-            throw ClassifierError.unwritableModelFile(file: model.path, reason: "the folder '\(folder.path)' is not writable; please choose another --model path")
+            throw ClassifierError.unwritableModelFile(file: model.path, reason: "the folder '\(folder.path)' is not "
+                + "writable; please choose another --model path")
         }
     }
 
-    private func reportData(_ loaded: LabeledFolder, root: URL, seconds: Double) {
+    private func reportData(_ loaded: ImageDataset, root: URL, seconds: Double) {
         let counts = loaded.imagesPerClass
         let list = zip(loaded.classes, counts).map { "\($0) (\(Format.count($1)))" }.joined(separator: ", ")
-        Console.err("Found \(Format.count(loaded.dataset.count)) images in \(loaded.classes.count) classes in '\(Format.path(root))' (\(Format.duration(seconds))): \(list).")
+        Console.err("Found \(Format.count(loaded.dataset.count)) images in \(loaded.classes.count) classes in "
+            + "'\(Format.path(root))' (\(Format.duration(seconds))): \(list).")
         for skipped in loaded.skipped {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
         }
         let f = loaded.inputFormat
-        Console.err("Input: \(f.width)×\(f.height) \(f.color.rawValue) (\(Format.count(f.inputCount)) input neurons), transparency composited onto \(f.background).")
+        Console.err("Input: \(f.width)×\(f.height) \(f.color.rawValue) (\(Format.count(f.inputCount)) input neurons), "
+            + "transparency composited onto \(f.background).")
     }
 
-    private func printSummary(_ result: TrainingResult, loaded: LabeledFolder, model: URL, seconds: Double, speed: Double) {
+    private func printSummary(_ result: TrainingResult, loaded: ImageDataset, model: URL, seconds: Double, speed: Double) {
         let s = result.summary
         var how = ""
-        if result.wasInterrupted { how = ", stopped by Ctrl-C" } else if result.stoppedEarly { how = ", stopped early: no better validation loss for \(patience) epochs" }
-        Console.out("Trained on \(Format.count(s.trainingExamples)) images (\(Format.count(s.validationExamples)) more held out for validation) in \(Format.duration(seconds)).")
+        if result.wasInterrupted { how = ", stopped by Ctrl-C" } else if result.stoppedEarly { how = ", stopped early: no "
+            + "better validation loss for \(patience) epochs" }
+        Console.out("Trained on \(Format.count(s.trainingExamples)) images (\(Format.count(s.validationExamples)) more held out for "
+            + "validation) in \(Format.duration(seconds)).")
         Console.out("  epochs               \(s.epochs) (best \(s.bestEpoch)\(how))")
         Console.out("  training accuracy    \(Format.percent(s.trainingAccuracy))")
         if let v = s.validationAccuracy {

@@ -21,6 +21,13 @@ import Testing
         }
     }
 
+    @Test("softmax has no scalar value or derivative: asking is a programmer error")
+    func softmaxIsNotElementwise() async {
+        #expect(!Activation.softmax.isElementwise)
+        await #expect(processExitsWith: .failure) { _ = Activation.softmax.callAsFunction(0) }
+        await #expect(processExitsWith: .failure) { _ = Activation.softmax.derivative(0) }
+    }
+
     static let valuesByHand: [(Activation, Float, Float)] = [
         (.sigmoid, 0, 0.5), (.tanh, 0.5, 0.46211716), (.relu, -2, 0),
         (.relu, 2, 2), (.arctan, 1, 0.78539816), (.identity, -7, -7),

@@ -12,6 +12,7 @@ import Testing
     }
 
     static let fixtures = Repository.root.appendingPathComponent("Tests/ImagingTests/Fixtures")
+    static let fixture = fixtures.appendingPathComponent("grey4.png")
 
     @Test(arguments: [
         ([Float(0.2), 0.5, 0.3], ["a", "b", "c"], ["b", "c", "a"]),
@@ -46,18 +47,6 @@ import Testing
         #expect(classifier.prediction(for: image).probabilities.map(\.probability) == p.sorted(by: >))
     }
 
-    @Test func batchOfImagesMatchesOneImageAtATime() {
-        let classifier = F.classifier()
-        let images = [Self.image([0, 0, 0, 0]), Self.image([10, 20, 30, 40]), Self.image([255, 0, 255, 0])]
-        let batch = classifier.probabilities(for: images)
-        #expect(batch.rows == 3 && batch.columns == 2)
-        for (i, image) in images.enumerated() {
-            let single = classifier.probabilities(for: image)
-            for j in 0 ..< 2 { #expect(isClose(batch[i, j], single[j])) }
-        }
-        #expect(classifier.probabilities(for: [Image]()).rows == 0)
-    }
-
     @Test(arguments: [1, 2, 5, 256])
     func datasetProbabilitiesDoNotDependOnTheBatchSize(_ batchSize: Int) {
         let classifier = F.classifier()
@@ -72,14 +61,17 @@ import Testing
             #expect(isClose(p[i, 0] + p[i, 1], 1))
             for j in 0 ..< 2 { #expect(isClose(p[i, j], reference[i, j]), "row \(i) column \(j)") }
         }
-        let metrics = classifier.metrics(on: dataset, batchSize: batchSize)
+        let evaluation = classifier.evaluation(on: dataset, batchSize: batchSize)
         let predicted = ClassificationMetrics.predictedClasses(from: reference)
-        #expect(metrics.count == count)
-        #expect(isClose(metrics.accuracy, Double(zip(predicted, dataset.labels).filter { $0 == $1 }.count) / Double(count)))
+        #expect(evaluation.predicted == predicted && evaluation.labels == dataset.labels)
+        #expect(evaluation.metrics.count == count)
+        #expect(isClose(evaluation.metrics.accuracy, Double(zip(predicted, dataset.labels).filter { $0 == $1 }.count) / Double(count)))
+        #expect(evaluation.mistakes == (0 ..< count).filter { predicted[$0] != dataset.labels[$0] })
+        for i in 0 ..< count { #expect(evaluation.confidence[i] == p[i, predicted[i]]) }
     }
 
     /// The prediction path (`probabilities(forFile:)`, `probabilities(forFiles:threads:)`) and the
-    /// training path (`LabeledFolder(trainingFolder:)` → `Dataset` → batched forward) give the same
+    /// training path (`ImageDataset(trainingFolder:)` → `Dataset` → batched forward) give the same
     /// probabilities for the same files: one preprocessing for both, with transparency, colour
     /// conversion and resizing all in play (RGBA 7×5 and palette+tRNS → 2×2 grey on teal).
     @Test func fileProbabilitiesDecodeThenPreprocessAsInTraining() throws {
@@ -94,7 +86,7 @@ import Testing
                                              to: folder.appendingPathComponent(name + ".png"))
         }
         let f = classifier.inputFormat
-        let loaded = try LabeledFolder(trainingFolder: root, size: (f.width, f.height), color: f.color, background: f.background, threads: 2)
+        let loaded = try ImageDataset(trainingFolder: root, size: (f.width, f.height), color: f.color, background: f.background, threads: 2)
         #expect(loaded.inputFormat == f && loaded.dataset.count == names.count)
         let training = classifier.probabilities(for: loaded.dataset)
         let batch = classifier.probabilities(forFiles: loaded.files, threads: 2)
@@ -113,11 +105,17 @@ import Testing
         #expect(throws: ImagingError.self) { try F.classifier().probabilities(forFile: missing) }
     }
 
-    @Test func datasetFromSamplesKeepsBytesAndLabels() {
-        let samples = SampleSet(inputs: [1, 2, 3, 4, 5, 6], labels: [1, 0, 2], files: [], skipped: [], inputCount: 2)
-        let dataset = Dataset(samples: samples, classCount: 3)
-        #expect(dataset.inputs == [1, 2, 3, 4, 5, 6])
-        #expect(dataset.labels == [1, 0, 2])
-        #expect(dataset.inputCount == 2 && dataset.classCount == 3 && dataset.count == 3)
+    @Test func filePredictionsRankTheFileProbabilitiesAndKeepFailuresInPlace() throws {
+        let classifier = F.classifier()
+        let missing = URL(fileURLWithPath: "/nonexistent/classify/cat.png")
+        let results = classifier.predictions(forFiles: [Self.fixture, missing, Self.fixture], threads: 2)
+        #expect(results.count == 3)
+        let expected = Prediction(probabilities: try classifier.probabilities(forFile: Self.fixture), classes: classifier.classes)
+        for result in [results[0], results[2]] {
+            let got = try result.get()
+            #expect(got.label == expected.label && got.probabilities.map(\.label) == expected.probabilities.map(\.label))
+            for (a, b) in zip(got.probabilities, expected.probabilities) { #expect(isClose(a.probability, b.probability)) }
+        }
+        #expect(throws: ImagingError.self) { try results[1].get() }
     }
 }

@@ -56,14 +56,6 @@ struct HandWorkedMetrics: Sendable, CustomTestStringConvertible {
         }
     }
 
-    @Test func macroAverageIsTheUnweightedMeanOverClasses() {
-        let metrics = ClassificationMetrics(actual: [0, 0, 1, 1, 2, 2], predicted: [0, 1, 1, 1, 2, 0], classCount: 3)
-        let macro = metrics.macroAverage
-        #expect(isClose(macro.precision, (0.5 + 2.0 / 3 + 1) / 3))
-        #expect(isClose(macro.recall, (0.5 + 1 + 0.5) / 3))
-        #expect(isClose(macro.f1, (0.5 + 0.8 + 2.0 / 3) / 3))
-    }
-
     @Test(arguments: [
         (Matrix(rows: 3, columns: 3, elements: [0.1, 0.7, 0.2, 0.5, 0.2, 0.3, 0.1, 0.2, 0.7]), [1, 0, 2]),
         (Matrix(rows: 2, columns: 3, elements: [0.4, 0.4, 0.2, 0.3, 0.35, 0.35]), [0, 1]),  // ties: lowest index
@@ -72,5 +64,14 @@ struct HandWorkedMetrics: Sendable, CustomTestStringConvertible {
     ])
     func predictedClassIsTheRowArgmax(_ probabilities: Matrix, _ expected: [Int]) {
         #expect(ClassificationMetrics.predictedClasses(from: probabilities) == expected)
+    }
+
+    @Test func evaluationNamesPredictionsConfidencesAndMistakes() {
+        let probabilities = Matrix(rows: 3, columns: 2, elements: [0.9, 0.1, 0.3, 0.7, 0.6, 0.4])
+        let evaluation = Evaluation(probabilities: probabilities, labels: [0, 0, 1])
+        #expect(evaluation.predicted == [0, 1, 0])
+        #expect(evaluation.confidence == [0.9, 0.7, 0.6])
+        #expect(evaluation.mistakes == [1, 2])
+        #expect(evaluation.metrics == ClassificationMetrics(actual: [0, 0, 1], predicted: [0, 1, 0], classCount: 2))
     }
 }

@@ -208,27 +208,36 @@ import Testing
         #expect(Optimizer.adamBeta1 == 0.9 && Optimizer.adamBeta2 == 0.999 && Optimizer.adamEpsilon == 1e-8)
     }
 
-    @Test("invalid settings are refused with a reason", arguments: [
-        ({ @Sendable (c: inout TrainingConfiguration) in c.batchSize = 0 }, "batch size 0 must be at least 1"),
-        ({ @Sendable c in c.hiddenLayers = [10, 0] }, "hidden layer width 0 is not allowed"),
-        ({ @Sendable c in c.learningRate = -1 }, "learning rate -1.0 must be a positive number"),
-        ({ @Sendable c in c.learningRate = .nan }, "learning rate nan must be a positive number"),
-        ({ @Sendable c in c.maxEpochs = 0 }, "epochs 0 must be at least 1"),
-        ({ @Sendable c in c.patience = 0 }, "patience 0 must be at least 1 epoch"),
-        ({ @Sendable c in c.l2 = -0.1 }, "L2 weight decay -0.1 must be 0 or a positive number"),
-        ({ @Sendable c in c.validationFraction = 1 }, "validation split 1.0 must be at least 0 and less than 1"),
-        ({ @Sendable c in c.activation = .softmax }, "softmax cannot be a hidden activation"),
-        ({ @Sendable c in c.threads = 0 }, "threads 0 must be at least 1"),
-    ] as [(@Sendable (inout TrainingConfiguration) -> Void, String)])
-    func invalidConfiguration(change: @Sendable (inout TrainingConfiguration) -> Void, reason expected: String) {
+    /// The default configuration with one change.
+    static func changed(_ change: (inout TrainingConfiguration) -> Void) -> TrainingConfiguration {
         var configuration = TrainingConfiguration()
-        #expect(throws: Never.self) { try configuration.validate() }
         change(&configuration)
+        return configuration
+    }
+
+    @Test("invalid settings are refused with the setting named and a reason", arguments: [
+        (.batchSize, changed { $0.batchSize = 0 }, "batch size 0 must be at least 1"),
+        (.hiddenLayers, changed { $0.hiddenLayers = [10, 0] }, "hidden layer width 0 is not allowed; every hidden layer needs 1 to "),
+        (.hiddenLayers, changed { $0.hiddenLayers = [TrainingConfiguration.maximumHiddenWidth + 1] },
+         "hidden layer width \(TrainingConfiguration.maximumHiddenWidth + 1) is not allowed"),
+        (.learningRate, changed { $0.learningRate = -1 }, "learning rate -1.0 must be a positive number (e.g. 0.001)"),
+        (.learningRate, changed { $0.learningRate = .nan }, "learning rate nan must be a positive number"),
+        (.maxEpochs, changed { $0.maxEpochs = 0 }, "epochs 0 must be at least 1"),
+        (.patience, changed { $0.patience = 0 }, "patience 0 must be at least 1 epoch"),
+        (.l2, changed { $0.l2 = -0.1 }, "L2 weight decay -0.1 must be 0 or a positive number"),
+        (.validationFraction, changed { $0.validationFraction = 1 }, "validation split 1.0 must be between 0 and "),
+        (.validationFraction, changed { $0.validationFraction = 0.91 }, "validation split 0.91 must be between 0 and "),
+        (.validationFraction, changed { $0.validationFraction = -0.1 }, "validation split -0.1 must be between 0 and "),
+        (.activation, changed { $0.activation = .softmax }, "softmax cannot be a hidden activation; please choose"),
+        (.threads, changed { $0.threads = 0 }, "threads 0 must be at least 1"),
+    ] as [(TrainingConfiguration.Setting, TrainingConfiguration, String)])
+    func invalidConfiguration(setting: TrainingConfiguration.Setting, configuration: TrainingConfiguration, reason expected: String) {
+        #expect(throws: Never.self) { try TrainingConfiguration().validate() }
         #expect {
             try configuration.validate()
         } throws: { error in
-            guard case .invalidConfiguration(let reason)? = error as? ClassifierError else { return false }
-            return reason.hasPrefix(expected)
+            guard case let .invalidConfiguration(refused, reason)? = error as? ClassifierError else { return false }
+            return refused == setting && reason.hasPrefix(expected)
         }
     }
 

@@ -139,7 +139,7 @@ func load(_ o: Options) throws {
     let threads = o.int("threads", 2), repeats = o.int("repeats", 3)
     let folder = try ImageFolder(scanning: URL(fileURLWithPath: path))
     let format = InputFormat(width: size[0], height: size[1], color: color)
-    var samples: SampleSet?
+    var samples: ImageFolder.Decoded?
     let times = (0 ..< repeats).map { _ in seconds { samples = folder.loadSamples(format: format, threads: threads) } }
     let count = samples?.count ?? 0
     let checksum = samples?.inputs.reduce(0) { $0 &+ Int($1) } ?? 0

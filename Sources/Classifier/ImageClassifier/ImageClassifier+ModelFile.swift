@@ -118,7 +118,8 @@ extension ImageClassifier {
             expectedNames.insert("layers.\(i).bias")
         }
         for tensor in modelFile.tensors where !expectedNames.contains(tensor.name) {
-            throw reader.invalid("unexpected tensor '\(tensor.name)': a classify model with \(activations.count) layer(s) holds only layers.0 … layers.\(activations.count - 1) weight and bias tensors")
+            throw reader.invalid("unexpected tensor '\(tensor.name)': a classify model with \(activations.count) layer(s) holds only layers.0 … "
+                + "layers.\(activations.count - 1) weight and bias tensors")
         }
 
         var layers: [DenseLayer] = []
@@ -143,11 +144,13 @@ extension ImageClassifier {
             }
             if i == 0 {
                 guard columns == previousRows else {
-                    throw reader.invalid("tensor '\(weightName)' has \(columns) columns but the input format (\(inputFormat.width)×\(inputFormat.height) \(inputFormat.color.rawValue)) gives \(previousRows) inputs")
+                    throw reader.invalid("tensor '\(weightName)' has \(columns) columns but the input format "
+                        + "(\(inputFormat.width)×\(inputFormat.height) \(inputFormat.color.rawValue)) gives \(previousRows) inputs")
                 }
             } else {
                 guard columns == previousRows else {
-                    throw reader.invalid("tensor '\(weightName)' has \(columns) columns but layer \(i - 1) has \(previousRows) neurons ('layers.\(i - 1).weight' rows): the layers do not chain")
+                    throw reader.invalid("tensor '\(weightName)' has \(columns) columns but layer \(i - 1) has \(previousRows) neurons "
+                        + "('layers.\(i - 1).weight' rows): the layers do not chain")
                 }
             }
             guard bias.shape[0] == rows else {
@@ -158,15 +161,56 @@ extension ImageClassifier {
             previousRows = rows
         }
         guard previousRows == classes.count else {
-            throw reader.invalid("tensor 'layers.\(activations.count - 1).weight' has \(previousRows) rows (output neurons) but the metadata lists \(classes.count) classes")
+            throw reader.invalid("tensor 'layers.\(activations.count - 1).weight' has \(previousRows) rows (output neurons) but "
+                + "the metadata lists \(classes.count) classes")
         }
         if let hidden = activations.dropLast().firstIndex(of: .softmax) {
             throw reader.invalid("layer \(hidden) uses softmax, which is only valid on the output layer")
         }
         guard activations[activations.count - 1] == cost.outputActivation else {
-            throw reader.invalid("the output layer's activation is '\(activations[activations.count - 1].rawValue)' but the cost '\(cost.rawValue)' requires '\(cost.outputActivation.rawValue)'")
+            throw reader.invalid("the output layer's activation is '\(activations[activations.count - 1].rawValue)' but the cost '\(cost.rawValue)' "
+                + "requires '\(cost.outputActivation.rawValue)'")
         }
         self.init(network: Network(layers: layers, cost: cost), classes: classes,
                   inputFormat: inputFormat, summary: summary)
+    }
+}
+
+extension ModelFileReader {
+    /// `input`: `{width, height, color, background}` (and optionally `normalization`).
+    func inputFormat() throws(ClassifierError) -> InputFormat {
+        let expected = "a JSON object with width, height, color and background"
+        guard let input = try json("input", expected: expected) as? [String: Any] else {
+            throw invalid("the 'input' metadata is not \(expected)")
+        }
+        func positiveInteger(_ key: String) throws(ClassifierError) -> Int {
+            guard let number = input[key] as? NSNumber, number.doubleValue.rounded() == number.doubleValue,
+                  number.doubleValue >= 1, number.doubleValue <= 1_000_000 else {
+                throw invalid("the 'input' metadata has no valid '\(key)' (expected a whole number of pixels from 1 to 1000000)")
+            }
+            return number.intValue
+        }
+        let width = try positiveInteger("width")
+        let height = try positiveInteger("height")
+        guard let colorName = input["color"] as? String else {
+            throw invalid("the 'input' metadata has no 'color' entry")
+        }
+        guard let color = ColorMode(rawValue: colorName) else {
+            throw invalid("the 'input' metadata has unknown color '\(colorName)' (known: "
+                + "\(ColorMode.allCases.map(\.rawValue).joined(separator: ", ")))")
+        }
+        guard let backgroundText = input["background"] as? String else {
+            throw invalid("the 'input' metadata has no 'background' entry")
+        }
+        guard let background = BackgroundColor(hex: backgroundText) else {
+            throw invalid("the 'input' metadata has background '\(backgroundText)', not a colour of the form #rrggbb")
+        }
+        if let normalization = input["normalization"] {
+            guard let text = normalization as? String, text == ImageClassifier.inputNormalization else {
+                throw invalid("the 'input' metadata has normalization '\(normalization)'; this classify supports "
+                    + "only '\(ImageClassifier.inputNormalization)'")
+            }
+        }
+        return InputFormat(width: width, height: height, color: color, background: background)
     }
 }

@@ -54,18 +54,6 @@ extension ImageClassifier {
         return network.forward(Matrix(rows: 1, columns: x.count, elements: x)).elements
     }
 
-    /// Class probabilities for several images in one batched forward pass.
-    ///
-    /// Shapes: `images.count × classes.count`, row `i` for `images[i]`.
-    public func probabilities(for images: [Image]) -> Matrix {
-        let n = inputFormat.inputCount
-        var batch = Matrix(rows: images.count, columns: n)
-        for (row, image) in images.enumerated() {
-            batch.elements.replaceSubrange(row * n ..< (row + 1) * n, with: inputFormat.inputVector(for: image))
-        }
-        return images.isEmpty ? Matrix(rows: 0, columns: classes.count) : network.forward(batch)
-    }
-
     /// Class probabilities for a PNG file (decoded as stored, then preprocessed as in training).
     /// - Throws: the `ImagingError` of reading or decoding the file.
     public func probabilities(forFile url: URL) throws(ImagingError) -> [Float] {
@@ -109,10 +97,11 @@ extension ImageClassifier {
         Prediction(probabilities: try probabilities(forFile: url), classes: classes)
     }
 
-    /// Metrics of this classifier on a labelled dataset: `argmax` of each probability row
-    /// against the label.
-    public func metrics(on dataset: Dataset, batchSize: Int = 256) -> ClassificationMetrics {
-        let predicted = ClassificationMetrics.predictedClasses(from: probabilities(for: dataset, batchSize: batchSize))
-        return ClassificationMetrics(actual: dataset.labels, predicted: predicted, classCount: classes.count)
+    /// Ranked predictions for PNG files, decoded in parallel on `threads` workers (see
+    /// `probabilities(forFiles:threads:chunkSize:)`), in the order of `urls`.
+    public func predictions(forFiles urls: [URL], threads: Int) -> [Result<Prediction, ImagingError>] {
+        probabilities(forFiles: urls, threads: threads).map { result in
+            result.map { Prediction(probabilities: $0, classes: classes) }
+        }
     }
 }

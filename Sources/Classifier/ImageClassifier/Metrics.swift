@@ -72,25 +72,12 @@ public struct ClassificationMetrics: Sendable, Equatable {
         }
     }
 
-    /// Unweighted mean over classes of precision, recall and F1 ("macro average").
-    public var macroAverage: (precision: Double, recall: Double, f1: Double) {
-        guard !perClass.isEmpty else { return (0, 0, 0) }
-        let n = Double(perClass.count)
-        return (perClass.reduce(0) { $0 + $1.precision } / n,
-                perClass.reduce(0) { $0 + $1.recall } / n,
-                perClass.reduce(0) { $0 + $1.f1 } / n)
-    }
-
     /// The predicted class of each row: `argmaxⱼ Pᵢⱼ`, the lowest index winning a tie.
     ///
     /// Shapes: `probabilities` is `m × classes`; the result has `m` values.
     public static func predictedClasses(from probabilities: Matrix) -> [Int] {
         (0 ..< probabilities.rows).map { i in
-            var best = 0
-            for j in 1 ..< max(1, probabilities.columns) where probabilities[i, j] > probabilities[i, best] {
-                best = j
-            }
-            return best
+            argmax(probabilities.elements, from: i * probabilities.columns, count: probabilities.columns)
         }
     }
 }

@@ -45,8 +45,8 @@ enum Identity: ElementwiseFunction {
 extension Activation {
     /// `f(s)` for one value of an element-wise activation.
     ///
-    /// Softmax is not element-wise (it normalises a whole row); for it this returns `eˢ`, the
-    /// unnormalised numerator — use `Activation.softmax(_:)` on a row instead.
+    /// - Precondition: `isElementwise`. Softmax has no value for one `s`: it normalises a whole
+    ///   row, `Activation.softmax(_:)`.
     public func callAsFunction(_ s: Float) -> Float {
         switch self {
         case .sigmoid: Sigmoid.f(s)
@@ -54,15 +54,15 @@ extension Activation {
         case .relu: RectifiedLinear.f(s)
         case .arctan: Arctangent.f(s)
         case .identity: Identity.f(s)
-        case .softmax: Foundation.exp(s)
+        case .softmax: preconditionFailure("softmax is not element-wise; apply Activation.softmax(_:) to a row")
         }
     }
 
     /// `f′(s)` for one value of an element-wise activation.
     ///
-    /// Softmax has a full Jacobian, not an element-wise derivative; it is only used with the
-    /// cross-entropy cost where BP1 becomes `δᴸ = aᴸ − y` and `f′` is never needed. For it this
-    /// returns 1.
+    /// - Precondition: `isElementwise`. Softmax has a full Jacobian, `∂aⱼ/∂sₖ = aⱼ (𝟙[j = k] − aₖ)`,
+    ///   not a derivative per value; it is only used with the cross-entropy cost, where BP1 folds it
+    ///   into `δᴸ = aᴸ − y` (`Cost.outputDelta`).
     public func derivative(_ s: Float) -> Float {
         switch self {
         case .sigmoid: Sigmoid.fPrime(s)
@@ -70,7 +70,7 @@ extension Activation {
         case .relu: RectifiedLinear.fPrime(s)
         case .arctan: Arctangent.fPrime(s)
         case .identity: Identity.fPrime(s)
-        case .softmax: 1
+        case .softmax: preconditionFailure("softmax has a Jacobian, not an element-wise derivative; see Cost.outputDelta")
         }
     }
 

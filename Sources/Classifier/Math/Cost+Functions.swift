@@ -16,9 +16,7 @@ extension Cost {
         let base = labels.startIndex
         for i in 0 ..< rows {
             let row = i * columns, label = labels[base + i]
-            var best = 0
-            for j in 1 ..< columns where a[row + j] > a[row + best] { best = j }
-            if best == label { correct += 1 }
+            if argmax(a, from: row, count: columns) == label { correct += 1 }
             switch self {
             case .crossEntropy:
                 loss -= Foundation.log(Double(max(a[row + label], 1e-12)))

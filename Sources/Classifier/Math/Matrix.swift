@@ -3,9 +3,13 @@
 /// Shapes: element `(i, j)` sits at `elements[i × columns + j]`. A mini-batch of `m` examples
 /// with `n` values each is an `m × n` matrix: one row per example.
 public struct Matrix: Sendable, Equatable {
-    public var rows: Int
-    public var columns: Int
-    public var elements: [Float]
+    /// Number of rows `m`; fixed at creation, like `columns`, so that `elements.count == rows × columns` holds.
+    public let rows: Int
+    /// Number of columns `n`.
+    public let columns: Int
+    /// The `rows × columns` values, row-major. Other modules change them through the subscript,
+    /// which keeps the shape; the kernels of this module write them in place.
+    public internal(set) var elements: [Float]
 
     /// Creates a `rows × columns` matrix filled with `value`.
     public init(rows: Int, columns: Int, repeating value: Float = 0) {

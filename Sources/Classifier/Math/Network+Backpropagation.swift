@@ -1,10 +1,25 @@
+// Backpropagation as the four equations of Michael Nielsen, "Neural Networks and Deep Learning",
+// chapter 2, "How the backpropagation algorithm works" (http://neuralnetworksanddeeplearning.com/chap2.html),
+// in batched row form (one row per example of a mini-batch of m):
+//
+//   BP1  δᴸ = ∂J/∂Aᴸ ⊙ f′(Sᴸ)           output delta (softmax + cross-entropy: Aᴸ − Y)
+//   BP2  δˡ = (δˡ⁺¹ · Wˡ⁺¹) ⊙ f′(Sˡ)     delta of layer l from the layer after it
+//   BP3  ∂J/∂bˡ = (1/m) Σᵢ δˡᵢ            bias gradient: column sums of δˡ
+//   BP4  ∂J/∂Wˡ = (1/m) (δˡ)ᵀ · Inˡ       weight gradient, Inˡ = the input of layer l
+//
+// Index convention, in every comment of this file: superscript l is the code's index, `layers[l]`
+// (0-based), and L is the last layer. Layer l maps `sizes[l]` inputs to `sizes[l + 1]` outputs,
+// written nₗ → nₗ₊₁: `Wˡ` is nₗ₊₁ × nₗ, `bˡ` has nₗ₊₁ values, `Sˡ`, `Aˡ` and `δˡ` are m × nₗ₊₁, and its
+// input `Inˡ` is m × nₗ: the batch `X` for l = 0, `Aˡ⁻¹` otherwise (`BackpropagationWorkspace.input(ofLayer:)`).
+// Nielsen (and DESIGN §4) number the layers from 1 with the input as a⁰ or a¹; the equations are the same.
+
 /// The buffers of one mini-batch's forward and backward pass, allocated once and reused every
 /// step so that the training loop allocates nothing.
 ///
-/// Shapes for a capacity of `m` rows and layer `l` with `nˡ` neurons (`n⁰` inputs):
-/// `x` is `m × n⁰`; `s[l]`, `a[l]`, `delta[l]` are `m × nˡ⁺¹`; `weightGradient[l]` is
-/// `nˡ⁺¹ × nˡ` like the weights; `biasGradient[l]` has `nˡ⁺¹` values. A smaller batch uses the
-/// leading rows.
+/// Shapes for a capacity of `m` rows (indices as in the header of this file): `x` is `m × n₀`;
+/// `s[l]`, `a[l]`, `delta[l]` hold `Sˡ`, `Aˡ`, `δˡ` (`m × nₗ₊₁`); `weightGradient[l]` holds
+/// `∂J/∂Wˡ` (`nₗ₊₁ × nₗ`, like the weights); `biasGradient[l]` holds `∂J/∂bˡ` (`nₗ₊₁` values).
+/// A smaller batch uses the leading rows.
 struct BackpropagationWorkspace {
     let capacity: Int
     var x: [Float]
@@ -30,21 +45,26 @@ struct BackpropagationWorkspace {
         biasGradient = outputs.map { [Float](repeating: 0, count: $0) }
     }
 
-    /// The output activations `aᴸ` (`capacity × classes`; the first `m` rows are the batch's).
+    /// `Inˡ`, the input of layer `l`: the batch `X` for the first layer, `Aˡ⁻¹` for the others (`m × nₗ`).
+    func input(ofLayer l: Int) -> [Float] { l == 0 ? x : a[l - 1] }
+
+    /// The output activations `Aᴸ` (`capacity × classes`; the first `m` rows are the batch's).
     var output: [Float] { a[a.count - 1] }
 }
 
 extension Network {
-    /// Forward pass of `rows` examples held in `workspace.x`, filling `s` and `a` of every layer.
-    func forward(rows m: Int, workspace w: inout BackpropagationWorkspace) {
-        precondition(m <= w.capacity, "batch of \(m) rows exceeds the workspace's \(w.capacity)")
+    /// Forward pass of `rows` examples held in `workspace.x`, filling `Sˡ` and `Aˡ` of every layer:
+    /// `Sˡ = Inˡ · (Wˡ)ᵀ + bˡ`, `Aˡ = f(Sˡ)`.
+    func forward(rows m: Int, workspace: inout BackpropagationWorkspace) {
+        precondition(m <= workspace.capacity, "batch of \(m) rows exceeds the workspace's \(workspace.capacity)")
         for l in layers.indices {
-            Network.feedForward(layers[l], input: l == 0 ? w.x : w.a[l - 1], rows: m, s: &w.s[l], a: &w.a[l])
+            Network.feedForward(layers[l], input: workspace.input(ofLayer: l), rows: m,
+                                s: &workspace.s[l], a: &workspace.a[l])
         }
     }
 
     /// Backward pass for `rows` examples after `forward(rows:workspace:)`: fills
-    /// `weightGradient` and `biasGradient` with `∂J/∂W` and `∂J/∂b` of the batch-mean cost.
+    /// `weightGradient` and `biasGradient` with `∂J/∂Wˡ` and `∂J/∂bˡ` of the batch-mean cost.
     ///
     /// Mirrors the forward pass in reverse: BP1 at the output, then for each layer from the last
     /// to the first BP3 and BP4, and BP2 to carry the delta one layer back.
@@ -53,77 +73,74 @@ extension Network {
     /// mini-batch passes the whole batch's size, so that the shards' gradients add up to the
     /// batch's gradient.
     func backward(labels: ArraySlice<Int>, rows m: Int, meanOver total: Int? = nil,
-                  workspace w: inout BackpropagationWorkspace) {
-        let last = layers.count - 1
+                  workspace: inout BackpropagationWorkspace) {
         let total = total ?? m
-        outputDelta(labels: labels, rows: m, workspace: &w)                     // BP1
-        for l in stride(from: last, through: 0, by: -1) {
-            biasGradient(layer: l, rows: m, meanOver: total, workspace: &w)     // BP3
-            weightGradient(layer: l, rows: m, meanOver: total, workspace: &w)   // BP4
-            if l > 0 { backpropagateDelta(toLayer: l - 1, rows: m, workspace: &w) } // BP2
+        outputDelta(labels: labels, rows: m, workspace: &workspace)                          // BP1
+        for l in layers.indices.reversed() {
+            biasGradient(layer: l, rows: m, meanOver: total, workspace: &workspace)          // BP3
+            weightGradient(layer: l, rows: m, meanOver: total, workspace: &workspace)        // BP4
+            if l > 0 { backpropagateDelta(toLayer: l - 1, rows: m, workspace: &workspace) }  // BP2
         }
     }
 
     /// Backward pass fused with a plain gradient-descent step (the `sgd` optimizer's fast path).
     ///
-    /// Same equations as `backward` followed by `w ← w − η (∂J/∂w + λ w)`, but BP4 and the
-    /// weight update are one sgemm, `Wˡ ← (1 − ηλ) Wˡ − (η/m) (δˡ)ᵀ · Aˡ⁻¹` (α = −η/m, β = 1 − ηλ),
+    /// Same equations as `backward` followed by `Wˡ ← Wˡ − η (∂J/∂Wˡ + λ Wˡ)`, but BP4 and the
+    /// weight update are one sgemm, `Wˡ ← (1 − ηλ) Wˡ − (η/m) (δˡ)ᵀ · Inˡ` (α = −η/m, β = 1 − ηλ),
     /// so the weight gradient is never written, zeroed or read back. BP2 runs before the update
     /// of its layer because it needs the old `Wˡ`. Equal to the unfused step up to rounding.
     mutating func backwardWithGradientDescent(labels: ArraySlice<Int>, rows m: Int, learningRate η: Float, l2 λ: Float,
-                                              workspace w: inout BackpropagationWorkspace) {
-        let last = layers.count - 1
-        outputDelta(labels: labels, rows: m, workspace: &w)                     // BP1
-        for l in stride(from: last, through: 0, by: -1) {
-            biasGradient(layer: l, rows: m, meanOver: m, workspace: &w)         // BP3
-            Kernels.sgdStep(parameters: &layers[l].biases, gradient: w.biasGradient[l], learningRate: η, l2: 0)
-            if l > 0 { backpropagateDelta(toLayer: l - 1, rows: m, workspace: &w) } // BP2 (old Wˡ)
+                                              workspace: inout BackpropagationWorkspace) {
+        outputDelta(labels: labels, rows: m, workspace: &workspace)                          // BP1
+        for l in layers.indices.reversed() {
+            biasGradient(layer: l, rows: m, meanOver: m, workspace: &workspace)              // BP3
+            Kernels.sgdStep(parameters: &layers[l].biases, gradient: workspace.biasGradient[l], learningRate: η, l2: 0)
+            if l > 0 { backpropagateDelta(toLayer: l - 1, rows: m, workspace: &workspace) }  // BP2 (old Wˡ)
             let (outputs, inputs) = (layers[l].outputCount, layers[l].inputCount)
-            Kernels.sgemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: m,   // BP4 + step
-                          alpha: -η / Float(m), a: w.delta[l], b: l == 0 ? w.x : w.a[l - 1], beta: 1 - η * λ,
-                          c: &layers[l].weights.elements)
+            Kernels.sgemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: m,    // BP4 + step
+                          alpha: -η / Float(m), a: workspace.delta[l], b: workspace.input(ofLayer: l),
+                          beta: 1 - η * λ, c: &layers[l].weights.elements)
         }
     }
 
-    /// BP1, the output delta: `δᴸ = ∂J/∂aᴸ ⊙ f′(sᴸ)`, i.e. `aᴸ − y` for softmax + cross-entropy
-    /// and `(aᴸ − y) ⊙ σ′(sᴸ)` for sigmoid + quadratic.
+    /// BP1, the output delta: `δᴸ = ∂J/∂Aᴸ ⊙ f′(Sᴸ)`, i.e. `Aᴸ − Y` for softmax + cross-entropy
+    /// and `(Aᴸ − Y) ⊙ σ′(Sᴸ)` for sigmoid + quadratic (`Y` one-hot).
     ///
-    /// Shapes: `δᴸ`, `aᴸ`, `sᴸ` are `m × classes`; `labels` (one-hot `y`) has `m` values.
-    func outputDelta(labels: ArraySlice<Int>, rows m: Int, workspace w: inout BackpropagationWorkspace) {
+    /// Shapes: `δᴸ`, `Aᴸ`, `Sᴸ` are `m × classes`; `labels` (the rows of `Y`) has `m` values.
+    func outputDelta(labels: ArraySlice<Int>, rows m: Int, workspace: inout BackpropagationWorkspace) {
         let last = layers.count - 1
-        cost.outputDelta(outputs: w.a[last], weightedSums: w.s[last], labels: labels,
-                         rows: m, columns: layers[last].outputCount, into: &w.delta[last])
+        cost.outputDelta(outputs: workspace.a[last], weightedSums: workspace.s[last], labels: labels,
+                         rows: m, columns: layers[last].outputCount, into: &workspace.delta[last])
     }
 
-    /// BP2, the delta recursion in batched row form: `δˡ = (δˡ⁺¹ · Wˡ⁺¹) ⊙ f′(sˡ)`.
+    /// BP2, the delta of layer `l` from the layer after it: `δˡ = (δˡ⁺¹ · Wˡ⁺¹) ⊙ f′(Sˡ)`.
     ///
-    /// Shapes: `δˡ⁺¹` is `m × nˡ⁺¹`, `Wˡ⁺¹` is `nˡ⁺¹ × nˡ`, `δˡ` and `sˡ` are `m × nˡ`.
-    /// (`toLayer` indexes `layers`, so `layers[l]` produced `sˡ`.)
-    func backpropagateDelta(toLayer l: Int, rows m: Int, workspace w: inout BackpropagationWorkspace) {
+    /// Shapes: `δˡ⁺¹` is `m × nₗ₊₂`, `Wˡ⁺¹` is `nₗ₊₂ × nₗ₊₁`, `δˡ` and `Sˡ` are `m × nₗ₊₁`.
+    func backpropagateDelta(toLayer l: Int, rows m: Int, workspace: inout BackpropagationWorkspace) {
         let next = layers[l + 1]
         Kernels.sgemm(transposeA: false, transposeB: false, m: m, n: next.inputCount, k: next.outputCount,
-                      alpha: 1, a: w.delta[l + 1], b: next.weights.elements, beta: 0, c: &w.delta[l])
-        Kernels.multiplyByDerivative(layers[l].activation, delta: &w.delta[l], s: w.s[l], a: w.a[l],
-                                     count: m * layers[l].outputCount)
+                      alpha: 1, a: workspace.delta[l + 1], b: next.weights.elements, beta: 0, c: &workspace.delta[l])
+        Kernels.multiplyByDerivative(layers[l].activation, delta: &workspace.delta[l], s: workspace.s[l],
+                                     a: workspace.a[l], count: m * layers[l].outputCount)
     }
 
-    /// BP3, the bias gradient: `∂J/∂bˡ = (1/m) Σᵢ δˡᵢ` (sum of the rows of `δˡ`).
+    /// BP3, the bias gradient: `∂J/∂bˡ = (1/m) Σᵢ δˡᵢ` (the column sums of `δˡ`).
     ///
-    /// Shapes: `δˡ` is `rows × nˡ`; the gradient has `nˡ` values; `m` is `meanOver`.
-    func biasGradient(layer l: Int, rows: Int, meanOver m: Int, workspace w: inout BackpropagationWorkspace) {
-        Kernels.columnSums(w.delta[l], rows: rows, columns: layers[l].outputCount, scale: 1 / Float(m),
-                           into: &w.biasGradient[l])
+    /// Shapes: `δˡ` is `rows × nₗ₊₁`; the gradient has `nₗ₊₁` values; `m` is `meanOver`.
+    func biasGradient(layer l: Int, rows: Int, meanOver m: Int, workspace: inout BackpropagationWorkspace) {
+        Kernels.columnSums(workspace.delta[l], rows: rows, columns: layers[l].outputCount, scale: 1 / Float(m),
+                           into: &workspace.biasGradient[l])
     }
 
-    /// BP4, the weight gradient: `∂J/∂Wˡ = (1/m) (δˡ)ᵀ · Aˡ⁻¹`.
+    /// BP4, the weight gradient: `∂J/∂Wˡ = (1/m) (δˡ)ᵀ · Inˡ`.
     ///
-    /// Shapes: `δˡ` is `rows × nˡ`, `Aˡ⁻¹` is `rows × nˡ⁻¹` (the inputs for the first layer); the
-    /// gradient is `nˡ × nˡ⁻¹`, like `Wˡ`; `m` is `meanOver`.
-    func weightGradient(layer l: Int, rows: Int, meanOver m: Int, workspace w: inout BackpropagationWorkspace) {
+    /// Shapes: `δˡ` is `rows × nₗ₊₁`, `Inˡ` is `rows × nₗ`; the gradient is `nₗ₊₁ × nₗ`, like `Wˡ`;
+    /// `m` is `meanOver`.
+    func weightGradient(layer l: Int, rows: Int, meanOver m: Int, workspace: inout BackpropagationWorkspace) {
         let layer = layers[l]
         Kernels.sgemm(transposeA: true, transposeB: false, m: layer.outputCount, n: layer.inputCount, k: rows,
-                      alpha: 1 / Float(m), a: w.delta[l], b: l == 0 ? w.x : w.a[l - 1], beta: 0,
-                      c: &w.weightGradient[l])
+                      alpha: 1 / Float(m), a: workspace.delta[l], b: workspace.input(ofLayer: l), beta: 0,
+                      c: &workspace.weightGradient[l])
     }
 
     /// Gradients of the batch-mean cost `J = (1/m) Σᵢ Jᵢ` for a batch (allocating; for tests and
@@ -134,14 +151,15 @@ extension Network {
         precondition(inputs.columns == sizes[0] && labels.count == inputs.rows,
                      "inputs \(inputs.rows)×\(inputs.columns), labels \(labels.count), network takes \(sizes[0])")
         let m = inputs.rows
-        var w = BackpropagationWorkspace(sizes: sizes, capacity: m)
-        w.x = inputs.elements
-        forward(rows: m, workspace: &w)
-        let (loss, _) = cost.totalLoss(outputs: w.output, labels: labels[...], rows: m, columns: sizes[sizes.count - 1])
-        backward(labels: labels[...], rows: m, workspace: &w)
+        var workspace = BackpropagationWorkspace(sizes: sizes, capacity: m)
+        workspace.x = inputs.elements
+        forward(rows: m, workspace: &workspace)
+        let (loss, _) = cost.totalLoss(outputs: workspace.output, labels: labels[...], rows: m,
+                                       columns: sizes[sizes.count - 1])
+        backward(labels: labels[...], rows: m, workspace: &workspace)
         let weights = layers.indices.map {
-            Matrix(rows: layers[$0].outputCount, columns: layers[$0].inputCount, elements: w.weightGradient[$0])
+            Matrix(rows: layers[$0].outputCount, columns: layers[$0].inputCount, elements: workspace.weightGradient[$0])
         }
-        return (weights, w.biasGradient, loss / Double(m))
+        return (weights, workspace.biasGradient, loss / Double(m))
     }
 }

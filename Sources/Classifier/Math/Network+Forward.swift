@@ -1,8 +1,10 @@
 extension Network {
     /// The output activations for a batch, one row per example.
     ///
-    /// Layer by layer, in batched row form: `Sˡ = Aˡ⁻¹·(Wˡ)ᵀ + bˡ`, `Aˡ = f(Sˡ)`, with `A⁰` the
-    /// inputs. For the cross-entropy cost the output rows are softmax probabilities summing to 1.
+    /// Layer by layer, in batched row form: `Sˡ = Inˡ·(Wˡ)ᵀ + bˡ`, `Aˡ = f(Sˡ)`, where `l` indexes
+    /// `layers` from 0 and the input `Inˡ` is the batch for `l = 0` and `Aˡ⁻¹` after (the convention
+    /// of `Network+Backpropagation.swift`). For the cross-entropy cost the output rows are softmax
+    /// probabilities summing to 1.
     ///
     /// Shapes: `inputs` is `m × sizes[0]`; the result is `m × sizes.last` (classes).
     /// Allocates its result and intermediates — training uses a reused workspace instead.

@@ -7,8 +7,6 @@ enum JSONValue: Sendable, Equatable {
     case integer(Int)
     case unsigned(UInt64)
     case double(Double)
-    case bool(Bool)
-    case null
     case array([JSONValue])
     case object([String: JSONValue])
 
@@ -36,10 +34,6 @@ enum JSONValue: Sendable, Equatable {
             } else {
                 out += d.description
             }
-        case let .bool(b):
-            out += b ? "true" : "false"
-        case .null:
-            out += "null"
         case let .array(values):
             out += "["
             for (i, value) in values.enumerated() {

@@ -1,8 +1,9 @@
 import Foundation
-import Imaging
 
 /// Reads and validates the classify entries of a model file's `__metadata__`, turning every
 /// problem into `ClassifierError.invalidModelFile` with a reason that names the entry.
+/// (The `input` entry, an Imaging `InputFormat`, is read in `ImageClassifier+ModelFile.swift`,
+/// so that the model file code does not depend on Imaging.)
 struct ModelFileReader {
     let file: String
     let metadata: [String: String]
@@ -17,14 +18,16 @@ struct ModelFileReader {
             throw invalid("not a classify model: it has no classify metadata — is it some other safetensors file?")
         }
         guard format == ImageClassifier.modelFileFormat else {
-            throw invalid("not a classify model: its metadata says format '\(format)', not '\(ImageClassifier.modelFileFormat)' — is it some other safetensors file?")
+            throw invalid("not a classify model: its metadata says format '\(format)', not "
+                + "'\(ImageClassifier.modelFileFormat)' — is it some other safetensors file?")
         }
         guard let version = metadata["format_version"] else {
             throw invalid("the metadata has no 'format_version' entry")
         }
         let supported = ImageClassifier.supportedModelFileVersions
         guard supported.contains(version) else {
-            throw invalid("format_version '\(version)' is not supported; this classify reads version\(supported.count == 1 ? "" : "s") \(supported.joined(separator: ", ")) — was the file written by a newer classify?")
+            throw invalid("format_version '\(version)' is not supported; this classify reads version\(supported.count == 1 ? "" : "s") "
+                + "\(supported.joined(separator: ", ")) — was the file written by a newer classify?")
         }
     }
 
@@ -62,41 +65,6 @@ struct ModelFileReader {
         return classes
     }
 
-    /// `input`: `{width, height, color, background}` (and optionally `normalization`).
-    func inputFormat() throws(ClassifierError) -> InputFormat {
-        let expected = "a JSON object with width, height, color and background"
-        guard let input = try json("input", expected: expected) as? [String: Any] else {
-            throw invalid("the 'input' metadata is not \(expected)")
-        }
-        func positiveInteger(_ key: String) throws(ClassifierError) -> Int {
-            guard let number = input[key] as? NSNumber, number.doubleValue.rounded() == number.doubleValue,
-                  number.doubleValue >= 1, number.doubleValue <= 1_000_000 else {
-                throw invalid("the 'input' metadata has no valid '\(key)' (expected a whole number of pixels from 1 to 1000000)")
-            }
-            return number.intValue
-        }
-        let width = try positiveInteger("width")
-        let height = try positiveInteger("height")
-        guard let colorName = input["color"] as? String else {
-            throw invalid("the 'input' metadata has no 'color' entry")
-        }
-        guard let color = ColorMode(rawValue: colorName) else {
-            throw invalid("the 'input' metadata has unknown color '\(colorName)' (known: \(ColorMode.allCases.map(\.rawValue).joined(separator: ", ")))")
-        }
-        guard let backgroundText = input["background"] as? String else {
-            throw invalid("the 'input' metadata has no 'background' entry")
-        }
-        guard let background = BackgroundColor(hex: backgroundText) else {
-            throw invalid("the 'input' metadata has background '\(backgroundText)', not a colour of the form #rrggbb")
-        }
-        if let normalization = input["normalization"] {
-            guard let text = normalization as? String, text == ImageClassifier.inputNormalization else {
-                throw invalid("the 'input' metadata has normalization '\(normalization)'; this classify supports only '\(ImageClassifier.inputNormalization)'")
-            }
-        }
-        return InputFormat(width: width, height: height, color: color, background: background)
-    }
-
     /// `activations`: a non-empty JSON array of known activation names, one per layer.
     func activations() throws(ClassifierError) -> [Activation] {
         let expected = "a JSON array of activation names, one per layer"
@@ -128,7 +96,8 @@ struct ModelFileReader {
         do {
             return try JSONDecoder().decode(StoredTrainingSummary.self, from: Data(text.utf8)).summary
         } catch {
-            throw invalid("the 'training' metadata is not a valid training summary (expected a JSON object with epochs, best_epoch, training_accuracy, training_examples, validation_examples, seed and hyperparameters)")
+            throw invalid("the 'training' metadata is not a valid training summary (expected a JSON object with epochs, best_epoch, "
+                + "training_accuracy, training_examples, validation_examples, seed and hyperparameters)")
         }
     }
 }

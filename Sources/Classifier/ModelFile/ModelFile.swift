@@ -167,10 +167,12 @@ extension ModelFile {
                 count = product
             }
             guard offsets[1] - offsets[0] == count * 4 else {
-                throw invalid("tensor '\(name)' has shape \(shape) (\(count * 4) bytes of F32) but data_offsets [\(offsets[0]), \(offsets[1])] span \(offsets[1] - offsets[0]) bytes")
+                throw invalid("tensor '\(name)' has shape \(shape) (\(count * 4) bytes of F32) but data_offsets [\(offsets[0]), "
+                    + "\(offsets[1])] span \(offsets[1] - offsets[0]) bytes")
             }
             guard offsets[1] <= dataCount else {
-                throw invalid("tensor '\(name)' data_offsets [\(offsets[0]), \(offsets[1])] are out of range: the data buffer holds only \(dataCount) bytes")
+                throw invalid("tensor '\(name)' data_offsets [\(offsets[0]), \(offsets[1])] are out of range: "
+                    + "the data buffer holds only \(dataCount) bytes")
             }
             entries.append((name, shape, offsets[0], offsets[1]))
         }
@@ -181,16 +183,19 @@ extension ModelFile {
         var previousName: String?
         for entry in entries {
             if entry.begin < expectedBegin, let previousName {
-                throw invalid("tensor '\(entry.name)' data_offsets start at byte \(entry.begin) but tensor '\(previousName)' ends at byte \(expectedBegin): the tensors overlap")
+                throw invalid("tensor '\(entry.name)' data_offsets start at byte \(entry.begin) but tensor '\(previousName)' ends at "
+                    + "byte \(expectedBegin): the tensors overlap")
             }
             guard entry.begin == expectedBegin else {
-                throw invalid("tensor '\(entry.name)' data_offsets start at byte \(entry.begin) but the previous tensor ends at byte \(expectedBegin): the data offsets are not contiguous")
+                throw invalid("tensor '\(entry.name)' data_offsets start at byte \(entry.begin) but the previous tensor ends at byte "
+                    + "\(expectedBegin): the data offsets are not contiguous")
             }
             expectedBegin = entry.end
             previousName = entry.name
         }
         guard expectedBegin == dataCount else {
-            throw invalid("the tensors cover \(expectedBegin) bytes of data but the data buffer holds \(dataCount) bytes (truncated or trailing bytes)")
+            throw invalid("the tensors cover \(expectedBegin) bytes of data but the data buffer holds "
+                + "\(dataCount) bytes (truncated or trailing bytes)")
         }
 
         var tensors: [Tensor] = []
@@ -203,7 +208,8 @@ extension ModelFile {
                     | UInt32(bytes[position + 2]) << 16 | UInt32(bytes[position + 3]) << 24
                 let value = Float(bitPattern: bitPattern)
                 guard value.isFinite else {
-                    throw invalid("tensor '\(entry.name)' contains \(value.isNaN ? "NaN" : "infinity") at element \(i); the model is corrupt or training diverged")
+                    throw invalid("tensor '\(entry.name)' contains \(value.isNaN ? "NaN" : "infinity") at element "
+                        + "\(i); the model is corrupt or training diverged")
                 }
                 values[i] = value
                 position += 4
@@ -224,10 +230,12 @@ extension ModelFile {
     /// `fileSize − 8` remaining bytes; run before the header is read or allocated.
     static func checkHeaderLength(_ headerLength: UInt64, fileSize: Int, file: String) throws(ClassifierError) {
         guard headerLength <= Self.maximumHeaderLength else {
-            throw .invalidModelFile(file: file, reason: "the header length field says \(headerLength) bytes, over the \(Self.maximumHeaderLength / 1_000_000) MB limit; this is not a safetensors file or it is corrupt")
+            throw .invalidModelFile(file: file, reason: "the header length field says \(headerLength) bytes, over the "
+                + "\(Self.maximumHeaderLength / 1_000_000) MB limit; this is not a safetensors file or it is corrupt")
         }
         guard headerLength <= UInt64(max(0, fileSize - 8)) else {
-            throw .invalidModelFile(file: file, reason: "the header length field says \(headerLength) bytes but only \(max(0, fileSize - 8)) bytes follow it; the file is truncated or not a safetensors file")
+            throw .invalidModelFile(file: file, reason: "the header length field says \(headerLength) bytes but only \(max(0, fileSize - 8)) bytes "
+                + "follow it; the file is truncated or not a safetensors file")
         }
     }
 

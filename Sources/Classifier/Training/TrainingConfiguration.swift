@@ -20,7 +20,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var patience: Int = 10
     /// L2 weight decay `λ` (adds `λ w` to weight gradients).
     public var l2: Float = 1e-4
-    /// Fraction of each class held out for validation, in `[0, 1)`; 0 means no validation
+    /// Fraction of each class held out for validation, in `[0, 0.9]`; 0 means no validation
     /// (no early stopping; the last epoch's weights are the result).
     public var validationFraction: Double = 0.1
     /// Data-parallel workers of training; `nil` means one (BLAS then threads each matrix
@@ -40,26 +40,41 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// The learning rate actually used: `learningRate ?? optimizer.defaultLearningRate`.
     public var effectiveLearningRate: Float { learningRate ?? optimizer.defaultLearningRate }
 
-    /// Checks every setting.
+    /// A setting that `validate()` can reject (the command line maps each to its option).
+    public enum Setting: String, Sendable, CaseIterable {
+        case hiddenLayers, activation, learningRate, batchSize, threads, maxEpochs, patience, l2, validationFraction
+    }
+
+    /// The widest hidden layer allowed: 2¹⁶ neurons.
+    public static let maximumHiddenWidth = 65_536
+
+    /// The largest validation fraction: 0.9, so that at least a tenth of the data trains.
+    public static let maximumValidationFraction = 0.9
+
+    /// Checks every setting; this is the one place the bounds live.
     /// - Throws: `ClassifierError.invalidConfiguration` naming the setting and what is allowed.
     public func validate() throws(ClassifierError) {
-        func invalid(_ reason: String) -> ClassifierError { .invalidConfiguration(reason: reason) }
-        if let width = hiddenLayers.first(where: { $0 < 1 }) {
-            throw invalid("hidden layer width \(width) is not allowed; every hidden layer needs at least 1 neuron")
+        func invalid(_ setting: Setting, _ reason: String) -> ClassifierError {
+            .invalidConfiguration(setting: setting, reason: reason)
+        }
+        if let width = hiddenLayers.first(where: { $0 < 1 || $0 > Self.maximumHiddenWidth }) {
+            throw invalid(.hiddenLayers, "hidden layer width \(width) is not allowed; "
+                + "every hidden layer needs 1 to \(Self.maximumHiddenWidth) neurons")
         }
         if !activation.isElementwise {
-            throw invalid("softmax cannot be a hidden activation; please choose sigmoid, tanh, relu, arctan or identity")
+            throw invalid(.activation, "softmax cannot be a hidden activation; please choose sigmoid, tanh, relu, arctan or identity")
         }
         if let rate = learningRate, !(rate.isFinite && rate > 0) {
-            throw invalid("learning rate \(rate) must be a positive number (e.g. 0.001)")
+            throw invalid(.learningRate, "learning rate \(rate) must be a positive number (e.g. 0.001)")
         }
-        if batchSize < 1 { throw invalid("batch size \(batchSize) must be at least 1") }
-        if let threads, threads < 1 { throw invalid("threads \(threads) must be at least 1") }
-        if maxEpochs < 1 { throw invalid("epochs \(maxEpochs) must be at least 1") }
-        if patience < 1 { throw invalid("patience \(patience) must be at least 1 epoch") }
-        if !(l2.isFinite && l2 >= 0) { throw invalid("L2 weight decay \(l2) must be 0 or a positive number") }
-        if !(validationFraction >= 0 && validationFraction < 1) {
-            throw invalid("validation split \(validationFraction) must be at least 0 and less than 1 (e.g. 0.1)")
+        if batchSize < 1 { throw invalid(.batchSize, "batch size \(batchSize) must be at least 1") }
+        if let threads, threads < 1 { throw invalid(.threads, "threads \(threads) must be at least 1") }
+        if maxEpochs < 1 { throw invalid(.maxEpochs, "epochs \(maxEpochs) must be at least 1") }
+        if patience < 1 { throw invalid(.patience, "patience \(patience) must be at least 1 epoch") }
+        if !(l2.isFinite && l2 >= 0) { throw invalid(.l2, "L2 weight decay \(l2) must be 0 or a positive number") }
+        if !(validationFraction >= 0 && validationFraction <= Self.maximumValidationFraction) {
+            throw invalid(.validationFraction, "validation split \(validationFraction) must be between 0 and "
+                + "\(Self.maximumValidationFraction) (e.g. 0.1)")
         }
     }
 

@@ -1,13 +1,15 @@
 import Foundation
 import Imaging
 
-/// A folder-per-class tree loaded into memory: the `Dataset` (one `UInt8` row per image), the
-/// class names of its labels, the source file of every row, and everything that was left out.
+/// The `Dataset` of an `ImageFolder` (a folder-per-class tree loaded into memory, one `UInt8` row
+/// per image), with the class names of its labels, the source file of every row, and everything
+/// that was left out. One concept, one noun: the examples are a `Dataset`; an `ImageDataset` is a
+/// dataset that knows which images it came from; an `ImageFolder` is the files on disk.
 ///
 /// Training and evaluation both load through here, and both preprocess through
 /// `InputFormat.preprocess`, so an image becomes the same input vector in `train`, `evaluate`
 /// and `predict`.
-public struct LabeledFolder: Sendable {
+public struct ImageDataset: Sendable {
     /// One row per image; labels index `classes`.
     public var dataset: Dataset
     /// Class names, in label order.
@@ -64,7 +66,8 @@ public struct LabeledFolder: Sendable {
             let found = classes.isEmpty ? "no class folder with PNG images"
                 : "only one class with images ('\(classes[0])')"
             throw ClassifierError.unusableData(
-                reason: "'\(root.path)' has \(found); training needs at least two sub-folders of PNG images, one per class (e.g. \(root.path)/apple/*.png and \(root.path)/orange/*.png)")
+                reason: "'\(root.path)' has \(found); training needs at least two sub-folders of PNG images, one per class (e.g. "
+                    + "\(root.path)/apple/*.png and \(root.path)/orange/*.png)")
         }
         let labels = samples.labels.map { newLabel[$0] }
         self.dataset = Dataset(inputs: samples.inputs, labels: labels,
@@ -110,3 +113,7 @@ public struct LabeledFolder: Sendable {
         self.inputFormat = inputFormat
     }
 }
+
+/// The name before issue 9; kept so that branches written against it still build. Delete once merged.
+@available(*, deprecated, renamed: "ImageDataset")
+public typealias LabeledFolder = ImageDataset
