@@ -78,7 +78,7 @@ MUTANTS = [
      "for i in 0 ..< rows { delta[i * columns + labels[base + i]] -= 1 }",
      "for i in 0 ..< rows - 1 { delta[i * columns + labels[base + i]] -= 1 }", "ClassifierTests",
      "BP1 a − y skips the last row (off by one)"),
-    ("argmax-bound", "Sources/Classifier/Math/Cost+Functions.swift", "for j in 1 ..< columns where", "for j in 1 ..< columns - 1 where",
+    ("argmax-bound", "Sources/Classifier/Math/Argmax.swift", "for j in 1 ..< max(1, count) where", "for j in 1 ..< max(1, count - 1) where",
      "ClassifierTests", "accuracy never counts the last class (off by one)"),
     # Training
     ("adam-beta2", "Sources/Classifier/Training/Optimizer.swift", "adamBeta2: Float = 0.999", "adamBeta2: Float = 0.99",
@@ -117,9 +117,11 @@ MUTANTS = [
     ("loader-byte-order", "Sources/Classifier/ModelFile/ModelFile.swift", "UInt32(bytes[position + 2]) << 16",
      "UInt32(bytes[position + 2]) << 8", "ClassifierTests|PromiseTests", "float bytes assembled in the wrong order"),
     # The command line
-    ("cli-rank-order", "Sources/classify/Predict.swift", "sorted { $0.1 > $1.1 ||", "sorted { $0.1 < $1.1 ||",
-     "CommandLineTests|PromiseTests", "predict lists the least likely class first"),
-    ("cli-top", "Sources/classify/Predict.swift", "ranked.prefix(top ?? ranked.count)", "ranked.prefix((top ?? ranked.count - 1) + 1)",
+    ("rank-order", "Sources/Classifier/ImageClassifier/ImageClassifier+Prediction.swift",
+     "probabilities[i] > probabilities[j] : i < j", "probabilities[i] < probabilities[j] : i < j",
+     "ClassifierTests|CommandLineTests|PromiseTests", "predictions list the least likely class first"),
+    ("cli-top", "Sources/classify/Predict.swift", "prediction.top(top ?? prediction.probabilities.count)",
+     "prediction.top((top ?? prediction.probabilities.count - 1) + 1)",
      "PromiseTests", "--top K shows K + 1 classes"),
     ("cli-gray-background", "Sources/classify/Options.swift", "BackgroundColor(red: 0.5, green: 0.5, blue: 0.5)",
      "BackgroundColor(red: 0.4, green: 0.5, blue: 0.5)", "PromiseTests", "--background gray is not grey"),
