@@ -147,11 +147,14 @@ def on_signal(signum, frame):
     raise Interrupted()
 
 
-def run(command, timeout=None):
+def run(command, timeout=None, log=None):
     """Runs a command in ROOT; returns (exit code or None on timeout, seconds, output tail)."""
     start = time.monotonic()
     try:
         done = subprocess.run(command, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=timeout)
+        if log is not None:
+            log.parent.mkdir(parents=True, exist_ok=True)
+            log.write_text(done.stdout)
         return done.returncode, time.monotonic() - start, done.stdout[-2000:]
     except subprocess.TimeoutExpired:
         return None, time.monotonic() - start, ""
@@ -161,8 +164,11 @@ def build():
     return run(["swift", "build", "--build-tests", "--scratch-path", SCRATCH])
 
 
-def test(filter_):
-    return run(["swift", "test", "--skip-build", "--scratch-path", SCRATCH, "--filter", filter_], timeout=TIMEOUT)
+def test(filter_, name):
+    """Runs the tests; the whole output goes to .build-mutants/logs/<name>.log."""
+    status, seconds, _ = run(["swift", "test", "--skip-build", "--scratch-path", SCRATCH, "--filter", filter_], timeout=TIMEOUT,
+                             log=ROOT / SCRATCH / "logs" / f"{name}.log")
+    return status, seconds, f"see {SCRATCH}/logs/{name}.log"
 
 
 def main():
@@ -189,7 +195,7 @@ def main():
             print("baseline build failed: fix the build first")
             return 2
         filters = "|".join(sorted({m[4] for m in chosen}))
-        status, seconds, output = test(filters)
+        status, seconds, output = test(filters, "baseline")
         if status != 0:
             print(output)
             print("baseline tests fail without any mutation: fix them first")
@@ -213,7 +219,7 @@ def main():
                 if status != 0:
                     outcome, detail = "killed", f"does not compile ({build_seconds:.0f} s)"
                 else:
-                    status, test_seconds, output = test(filter_)
+                    status, test_seconds, output = test(filter_, id_)
                     if status is None:
                         outcome, detail = "killed", f"tests hung past {TIMEOUT} s"
                     elif status != 0:

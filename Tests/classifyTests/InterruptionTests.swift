@@ -63,15 +63,15 @@ import Testing
         let tmp = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: tmp) }
         let train = try CommandRunner.copySampleData("fruit/train", into: tmp)
-        // Batches of 360 through 3072-1024-2: each batch takes long enough for the second signal
-        // to arrive while the first is still waiting for it to finish.
-        let arguments = ["train", train.path, "--model", "m.safetensors", "--hidden", "1024", "--batch-size", "360",
+        // One batch of 360 per epoch through 3072-2048-2 (~14 GFLOP): after the first epoch line
+        // (the Ctrl-C handler is in place by then), the second epoch's batch takes long enough for
+        // the second signal to arrive while the first still waits for it to finish.
+        let arguments = ["train", train.path, "--model", "m.safetensors", "--hidden", "2048", "--batch-size", "360",
                          "--epochs", "100000", "--patience", "100000", "--threads", "1"]
-        let (process, log) = try start(arguments, in: tmp, until: "Network:")
-        Thread.sleep(forTimeInterval: 0.5)
-        #expect(process.isRunning)
+        let (process, log) = try start(arguments, in: tmp, until: " 1/100000  loss")
+        #expect(log.text.contains(" 1/100000  loss") && process.isRunning, "stderr: \(log.text)")
         process.interrupt()
-        Thread.sleep(forTimeInterval: 0.1)
+        Thread.sleep(forTimeInterval: 0.05)
         let second = Date()
         process.interrupt()
         process.waitUntilExit()
