@@ -13,21 +13,23 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     ],
     targets: [
-        // System libraries, found by pkg-config (Debian: libpng-dev, libopenblas-dev).
+        // The one system library, found by pkg-config (Debian: libpng-dev, zlib1g-dev). OpenBLAS is
+        // not a build requirement: CGEMM loads it at run time when it is installed.
         .systemLibrary(
             name: "CLibPNG",
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev", "zlib1g-dev"]), .brew(["libpng"])]
         ),
-        .systemLibrary(
-            name: "COpenBLAS",
-            pkgConfig: "openblas",
-            providers: [.apt(["libopenblas-dev"]), .brew(["openblas"])]
-        ),
         // The libpng boundary: setjmp/longjmp never cross a Swift frame.
         .target(name: "CPNG", dependencies: ["CLibPNG"]),
-        .target(name: "Imaging", dependencies: ["CPNG"]),
-        .target(name: "Classifier", dependencies: ["Imaging", "COpenBLAS"]),
+        // Matrix products: the built-in sgemm (AVX2+FMA chosen at run time, no ISA flag here) and
+        // OpenBLAS through dlopen.
+        .target(name: "CGEMM", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])),
+                                                .linkedLibrary("pthread", .when(platforms: [.linux]))]),
+        // The one parallel-for of the package (decoding in Imaging, products and prediction in Classifier).
+        .target(name: "Parallel"),
+        .target(name: "Imaging", dependencies: ["CPNG", "Parallel"]),
+        .target(name: "Classifier", dependencies: ["Imaging", "CGEMM", "Parallel"]),
         .executableTarget(
             name: "classify",
             dependencies: [
@@ -41,7 +43,7 @@ let package = Package(
         // Fixtures are read from the source tree by path (#filePath), not bundled.
         // Helpers shared by the three test targets (temporary folders, fuzz corpora, isClose).
         .target(name: "TestSupport", path: "Tests/TestSupport"),
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Parallel", "TestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "TestSupport"]),
         .testTarget(name: "classifyTests", dependencies: ["classify", "Classifier", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
     ],

@@ -37,6 +37,7 @@ REF = os.path.join(HERE, "reference")
 SCRATCH = os.path.join(ROOT, ".build-bench-static")  # release, Swift runtime linked statically
 SCRATCH_DYNAMIC = os.path.join(ROOT, ".build-bench-rel")  # release, default (shared Swift runtime)
 FLOPS_PER_SAMPLE = 6 * (784 * 128 + 128 * 10)  # forward 2·W, backward 4·W multiply-adds → FLOPs
+ENGINES = ("openblas", "builtin")  # classify's matrix engines (CLASSIFY_BLAS), both measured
 
 
 def log(message):
@@ -66,13 +67,25 @@ def wall(cmd, repeats, env=None):
     return statistics.median(times), out
 
 
+def reference_env():
+    """The environment of the numpy/PyTorch/JAX references: OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE
+    removed (set on some machines for an older OpenBLAS, they can push a current numpy onto a slower
+    kernel), so the reference gets its best showing. Only the references' commands get it."""
+    env = dict(os.environ)
+    for var in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+        env.pop(var, None)
+    return env
+
+
 def interleaved(commands, rounds, key):
     """Runs each command (`--repeats 1`) once per round, in turn, and keeps the median of `key`:
-    a burst of load from another job then hits every side instead of one side's whole run."""
+    a burst of load from another job then hits every side instead of one side's whole run.
+    A command is an argument list, or (argument list, environment)."""
     results = {name: [] for name in commands}
     for _ in range(rounds):
         for name, cmd in commands.items():
-            out = last_json(run(cmd))
+            cmd, env = cmd if isinstance(cmd, tuple) else (cmd, None)
+            out = last_json(run(cmd, env=env))
             if key not in out:  # a reference that skipped itself (not installed)
                 results.pop(name, None)
                 continue
@@ -139,6 +152,7 @@ def main():
     p.add_argument("--repeats", type=int, default=3, help="runs per measurement (median), at least 3")
     p.add_argument("--threads", type=int, default=2)
     p.add_argument("--json", help="also write every raw result to this file")
+    p.add_argument("--only-training", action="store_true", help="section 1 only (both engines vs the references)")
     p.add_argument("--compare-dynamic", action="store_true",
                    help="also build classify with the shared Swift runtime and time one prediction with it")
     a = p.parse_args()
@@ -166,47 +180,65 @@ def main():
     dynamic_classify = os.path.join(
         run(["swift", "build", "-c", "release", "--scratch-path", SCRATCH_DYNAMIC, "--show-bin-path"]).strip(), "classify")
 
-    log("preparing data (cached)…")
-    sets = json.loads(run([sys.executable, os.path.join(HERE, "make_data.py"), "--train", str(sizes["train"]),
-                           "--test", str(sizes["test"]), "--memory-images", str(sizes["memory"]),
-                           "--rgb", str(sizes["rgb"]), "--predict", str(sizes["predict"])]))
+    if a.only_training:  # section 1 makes its own synthetic data
+        sets = {}
+    else:
+        log("preparing data (cached)…")
+        sets = json.loads(run([sys.executable, os.path.join(HERE, "make_data.py"), "--train", str(sizes["train"]),
+                               "--test", str(sizes["test"]), "--memory-images", str(sizes["memory"]),
+                               "--rgb", str(sizes["rgb"]), "--predict", str(sizes["predict"])]))
     work = tempfile.mkdtemp(prefix="classify-bench-")
     R, T = str(a.repeats), str(a.threads)
 
     # 1. Training throughput -------------------------------------------------------------------
     log("1. training throughput…")
-    sg = last_json(run([bench, "sgemm", "--size", "2048", "--threads", T, "--repeats", "5"]))
-    raw["sgemm"] = sg
-    roofline = sg["gflops"] * 1e9 / FLOPS_PER_SAMPLE
-    table.add("1 train", f"sgemm 2048² roofline, {T} threads", sg["gflops"], "GFLOP/s",
-              f"= {roofline:,.0f} samples/s")
+    rooflines = {}
+    for engine in ENGINES:
+        sg = last_json(run([bench, "sgemm", "--size", "2048", "--threads", T, "--repeats", "5", "--engine", engine]))
+        raw[f"sgemm_{engine}"] = sg
+        rooflines[engine] = sg["gflops"] * 1e9 / FLOPS_PER_SAMPLE
+        table.add("1 train", f"sgemm 2048² roofline, {T} threads, {engine}", sg["gflops"], "GFLOP/s",
+                  f"= {rooflines[engine]:,.0f} samples/s")
     have_torch = subprocess.run([sys.executable, "-c", "import torch"], capture_output=True).returncode == 0
     have_jax = subprocess.run([sys.executable, "-c", "import jax"], capture_output=True).returncode == 0
+    ref_env = reference_env()
     for activation, batch in (("relu", 64), ("sigmoid", 64), ("relu", 256)):
         common = ["--activation", activation, "--batch-size", str(batch), "--examples", str(sizes["examples"]),
                   "--epochs", "1", "--repeats", "1", "--threads", T]
-        commands = {"classify": [bench, "train"] + common,
-                    "numpy": [sys.executable, os.path.join(REF, "numpy_mlp.py")] + common}
+        commands = {f"classify {e}": [bench, "train", "--engine", e] + common for e in ENGINES}
+        commands["numpy"] = ([sys.executable, os.path.join(REF, "numpy_mlp.py")] + common, ref_env)
         if have_torch:
-            commands["pytorch"] = [sys.executable, os.path.join(REF, "torch_mlp.py")] + common
+            commands["pytorch"] = ([sys.executable, os.path.join(REF, "torch_mlp.py")] + common, ref_env)
         if have_jax:
-            commands["jax"] = [sys.executable, os.path.join(REF, "jax_mlp.py")] + common
+            commands["jax"] = ([sys.executable, os.path.join(REF, "jax_mlp.py")] + common, ref_env)
         refs = interleaved(commands, a.repeats, "samples_per_second")
-        ours = refs.pop("classify")
-        raw[f"train_{activation}_{batch}"] = {"classify": ours, **refs}
-        s = ours["samples_per_second"]
+        ours = {e: refs.pop(f"classify {e}") for e in ENGINES}
+        raw[f"train_{activation}_{batch}"] = {**{f"classify_{e}": o for e, o in ours.items()}, **refs}
         label = f"{activation} batch {batch}"
-        table.add("1 train", f"classify {label}", s, "samples/s", f"{s / roofline:.0%} of roofline")
+        for e in ENGINES:
+            s = ours[e]["samples_per_second"]
+            table.add("1 train", f"classify {e} {label}", s, "samples/s", f"{s / rooflines[e]:.0%} of its roofline")
+        s, sb = ours["openblas"]["samples_per_second"], ours["builtin"]["samples_per_second"]
+        r = sb / s
+        table.add("1 train", f"  builtin / openblas {label}", "", "", "", r,
+                  verdict(r >= 0.7, "built-in ≥ 0.7× OpenBLAS") if (activation, batch) == ("relu", 64) else "")
         fastest = max(refs.items(), key=lambda kv: kv[1]["samples_per_second"])
-        for name, r in refs.items():
-            rs = r["samples_per_second"]
+        for name, ref in refs.items():
+            rs = ref["samples_per_second"]
             target = ""
             if batch == 64 and activation == "relu":
                 if name == fastest[0]:
                     target = verdict(s >= rs, "≥ fastest reference")
                 if name == "pytorch":
                     target = (target + "; " if target else "") + verdict(s >= 2.5 * rs, "≥ 2.5× PyTorch")
-            table.add("1 train", f"  vs {name} {label}", "", "", f"{rs:,.0f} samples/s", s / rs, target)
+            kernel = f" ({ref['blas']})" if "blas" in ref else ""
+            table.add("1 train", f"  openblas vs {name} {label}{kernel}", "", "", f"{rs:,.0f} samples/s", s / rs, target)
+            if name == "numpy":
+                table.add("1 train", f"  builtin vs numpy {label}", "", "", "", sb / rs,
+                          verdict(sb >= rs, "built-in ≥ numpy") if (activation, batch) == ("relu", 64) else "")
+
+    if a.only_training:
+        return finish(a, info, table, raw)
 
     # 2. End to end -------------------------------------------------------------------------------
     log("2. end to end…")
@@ -311,10 +343,16 @@ def main():
               verdict(peak <= limit, f"≤ 1.5×raw + 64 MB = {limit / 2**20:.0f} MB"))
 
     shutil.rmtree(work, ignore_errors=True)
-    mode = "quick" if q else "full"
+    finish(a, info, table, raw)
+
+
+def finish(a, info, table, raw):
+    mode = ("quick" if a.quick else "full") + (", training only" if a.only_training else "")
+    openblas_vars = {k: v for k, v in os.environ.items() if k.startswith("OPENBLAS_")}
     print(f"classify benchmark ({mode}) — {info['date']} — CPU: {info['cpu']}, {info['threads']} hardware threads, "
           f"{a.threads} used — load average at start {info['load']} — Python {info['python']}; "
-          f"median of {a.repeats} runs each")
+          f"median of {a.repeats} runs each, sides interleaved — OPENBLAS_* in the environment: "
+          f"{openblas_vars or 'none'} (removed for the references' commands only)")
     print(table.render())
     if a.json:
         with open(a.json, "w") as f:

@@ -37,6 +37,18 @@ def limit_threads(n):
         os.environ[var] = str(n)
 
 
+def blas_kernel():
+    """Which BLAS numpy runs and its kernel (threadpoolctl: library, version, CPU kernel, threads),
+    e.g. "openblas 0.3.27 Haswell 2 threads"; "unknown" without threadpoolctl."""
+    try:
+        from threadpoolctl import threadpool_info
+    except ImportError:
+        return "unknown (no threadpoolctl)"
+    blas = [i for i in threadpool_info() if i.get("user_api") == "blas"]
+    return "; ".join(f"{i.get('internal_api')} {i.get('version')} {i.get('architecture', '')} "
+                     f"{i.get('num_threads')} threads" for i in blas) or "none found"
+
+
 def synthetic_data(args):
     """X: examples x sizes[0] float32 in [0, 1); y: int labels = argmax of a random linear teacher."""
     import numpy as np

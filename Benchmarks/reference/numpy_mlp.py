@@ -31,7 +31,8 @@ def main():
             loss = _network.train_epoch(weights, biases, x, y, args.activation,
                                         args.learning_rate, args.batch_size, rng)
         seconds.append(time.perf_counter() - t)
-    _common.report("numpy", args, seconds, {"numpy": np.__version__, "last_epoch_loss": round(loss, 4)})
+    _common.report("numpy", args, seconds, {"numpy": np.__version__, "last_epoch_loss": round(loss, 4),
+                                            "blas": _common.blas_kernel()})
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ public enum ClassifierError: Error, Sendable, Equatable, CustomStringConvertible
     case invalidConfiguration(setting: TrainingConfiguration.Setting, reason: String)
     /// The data cannot train or evaluate a classifier (e.g. fewer than two classes).
     case unusableData(reason: String)
+    /// The matrix engine asked for (`CLASSIFY_BLAS`) is unknown or cannot be loaded.
+    case matrixEngineUnavailable(name: String, reason: String)
 
     public var description: String {
         switch self {
@@ -25,6 +27,8 @@ public enum ClassifierError: Error, Sendable, Equatable, CustomStringConvertible
             return "Invalid training setting: \(reason)."
         case let .unusableData(reason):
             return "Cannot use this data: \(reason)."
+        case let .matrixEngineUnavailable(name, reason):
+            return "Cannot use the matrix engine '\(name)': \(reason)."
         }
     }
 }

@@ -1,5 +1,5 @@
-import Dispatch
 import Foundation
+import Parallel
 
 extension ImageFolder {
     /// The largest input the suggested format allows: 4,096 pixels (DESIGN §3).
@@ -12,9 +12,7 @@ extension ImageFolder {
     /// Unreadable headers are ignored here (`loadSamples` reports them). With no readable image at
     /// all it returns 28×28 gray.
     public func suggestedInputFormat(background: BackgroundColor, threads: Int) -> InputFormat {
-        let headers = ImageFolder.parallelMap(entries, threads: threads) { entry in
-            try? PNG.header(contentsOf: entry.url)
-        }
+        let headers = Parallel.map(entries.count, threads: threads) { i in try? PNG.header(contentsOf: entries[i].url) }
         var counts: [SizeKey: (count: Int, firstIndex: Int)] = [:]
         var allGray = true
         for (index, header) in headers.enumerated() {
@@ -54,11 +52,8 @@ extension ImageFolder {
         var failures = [String?](repeating: nil, count: n)
         inputs.withUnsafeMutableBufferPointer { matrix in
             failures.withUnsafeMutableBufferPointer { failed in
-                // Each worker writes only its own rows and its own failure slots: no sharing.
-                nonisolated(unsafe) let matrix = matrix
-                nonisolated(unsafe) let failed = failed
-                let entries = self.entries
-                ImageFolder.parallelFor(n, threads: threads) { i in
+                // Each index writes only its own row and its own failure slot (Parallel's contract).
+                Parallel.forEach(n, threads: threads) { i in
                     let row = UnsafeMutableBufferPointer(rebasing: matrix[(i * width)..<((i + 1) * width)])
                     do throws(ImagingError) {
                         let image = try PNG.decode(contentsOf: entries[i].url)
@@ -87,32 +82,6 @@ extension ImageFolder {
         }
         inputs.removeLast((n - kept) * width)
         return ImageFolder.Decoded(inputs: inputs, labels: labels, files: files, skipped: skipped, inputCount: width)
-    }
-
-    /// Runs `body(i)` for `i` in `0..<count` on `threads` workers, worker `t` taking `t, t + threads, …`.
-    static func parallelFor(_ count: Int, threads: Int, _ body: @Sendable (Int) -> Void) {
-        let workers = max(1, min(threads, count))
-        if workers == 1 {
-            for i in 0..<count { body(i) }
-            return
-        }
-        DispatchQueue.concurrentPerform(iterations: workers) { t in
-            var i = t
-            while i < count {
-                body(i)
-                i += workers
-            }
-        }
-    }
-
-    /// `items.map(transform)` on `threads` workers, results in input order.
-    static func parallelMap<T: Sendable, R: Sendable>(_ items: [T], threads: Int, _ transform: @Sendable (T) -> R?) -> [R?] {
-        var results = [R?](repeating: nil, count: items.count)
-        results.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            parallelFor(items.count, threads: threads) { i in out[i] = transform(items[i]) }
-        }
-        return results
     }
 
     /// All PNG files under `url` (a file is returned as is), recursively, sorted, hidden names

@@ -1,4 +1,6 @@
 import ArgumentParser
+import Classifier
+import Foundation
 
 /// The `classify` command: a thin layer over the `Imaging` and `Classifier` libraries.
 @main
@@ -20,4 +22,20 @@ struct Classify: ParsableCommand {
         version: "1.0.0",
         subcommands: [Train.self, Predict.self, Evaluate.self, Inspect.self, Preview.self]
     )
+
+    /// `classify --version` also names the engine training would use; every other invocation
+    /// goes to ArgumentParser untouched (and loads no BLAS).
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard arguments == ["--version"] else { return main(nil) }
+        print(configuration.version)
+        do {
+            let engine = try matrixEngine()
+            let threads = ProcessInfo.processInfo.activeProcessorCount
+            print("matrix products: \(engine.name), \(threads) thread\(threads == 1 ? "" : "s")")
+        } catch {
+            Console.err("Error: \(error)")
+            Foundation.exit(1)
+        }
+    }
 }

@@ -6,6 +6,7 @@ import Imaging
 /// `classify inspect`: what a model file holds.
 struct Inspect: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "inspect",  // spelled out: deriving it from the type name costs a runtime type lookup per start
         abstract: "Show a model's classes, input format, layers, cost and training summary.",
         discussion: """
         Example:

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Classifier
 import Imaging
 
 /// The `--model` option shared by every command that reads or writes a model file.
@@ -47,7 +48,26 @@ func fileURL(_ path: String) -> URL {
     URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
 }
 
-/// The number of worker threads: the machine's cores unless `--threads` says otherwise.
-func threadCount(_ requested: Int?) -> Int {
-    requested ?? ProcessInfo.processInfo.activeProcessorCount
+/// The `--threads` option shared by every command that decodes images or multiplies matrices.
+struct ThreadOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Worker threads for decoding and matrix products (default: all cores).", valueName: "n"))
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 || threads > 256 { throw ValidationError("Please give --threads between 1 and 256.") }
+    }
+
+    /// The number of worker threads: the machine's cores unless `--threads` says otherwise.
+    var count: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 }
+
+/// The matrix engine `CLASSIFY_BLAS` asks for (`builtin`, `openblas`); unset, `fallback` or else
+/// OpenBLAS when it can be loaded and the built-in kernel when not.
+func matrixEngine(fallback: MatrixEngine? = nil) throws -> MatrixEngine {
+    try MatrixEngine.named(ProcessInfo.processInfo.environment["CLASSIFY_BLAS"], fallback: fallback)
+}
+
+/// How many times faster training runs with OpenBLAS than with the built-in AVX2+FMA kernel:
+/// 784-128-10 ReLU SGD batch 64, measured by Benchmarks/run.py: 1 / 0.82 on one thread, the best
+/// case for OpenBLAS (on two threads of a loaded machine the two were level; Benchmarks/README.md).
+let measuredOpenBLASSpeedup = "1.2"

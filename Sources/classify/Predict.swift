@@ -6,6 +6,7 @@ import Imaging
 /// `classify predict IMAGE...`: the label and every class's probability for each image.
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "predict",  // spelled out: deriving it from the type name costs a runtime type lookup per start
         abstract: "Predict the class of PNG images with a trained model.",
         discussion: """
         For each image (folders are searched recursively for PNG files), prints the most likely \
@@ -32,19 +33,19 @@ struct Predict: ParsableCommand {
         """)
     var json = false
 
-    @Option(help: ArgumentHelp("Worker threads for decoding (default: all cores).", valueName: "n"))
-    var threads: Int?
+    @OptionGroup var threadOptions: ThreadOptions
 
     func validate() throws {
         if images.isEmpty { throw ValidationError("Please name at least one PNG image or folder to predict.") }
         if let top, top < 1 { throw ValidationError("Please give a --top of at least 1.") }
-        if let threads, threads < 1 || threads > 256 { throw ValidationError("Please give --threads between 1 and 256.") }
     }
 
     func run() throws {
         let classifier = try ImageClassifier(contentsOf: modelOptions.modelURL)
-        let threads = threadCount(self.threads)
-        Kernels.setThreadCount(1)  // single-image products are small; threads go to decoding
+        let threads = threadOptions.count
+        // The built-in kernel unless CLASSIFY_BLAS says otherwise: one image is a matrix–vector
+        // product, and loading OpenBLAS (its thread pool) would cost more than the product.
+        let engine = try matrixEngine(fallback: .builtin)
 
         var failures = 0
         var files: [URL] = []
@@ -59,7 +60,7 @@ struct Predict: ParsableCommand {
             }
         }
 
-        let results = classifier.predictions(forFiles: files, threads: threads)
+        let results = classifier.predictions(forFiles: files, threads: threads, engine: engine)
         let width = classifier.classes.map(\.count).max() ?? 0
         for (file, result) in zip(files, results) {
             switch result {

@@ -6,6 +6,7 @@ import Imaging
 /// `classify preview IMAGE --output OUT.png`: write exactly what the network sees.
 struct Preview: ParsableCommand {
     static let configuration = CommandConfiguration(
+        commandName: "preview",  // spelled out: deriving it from the type name costs a runtime type lookup per start
         abstract: "Write the picture the network sees for an image, to check the preprocessing.",
         discussion: """
         The image is decoded, its transparency composited onto the background, converted to \

@@ -2,54 +2,6 @@ import Testing
 @testable import Classifier
 
 @Suite struct KernelTests {
-    /// The oracle: `C = α·op(A)·op(B) + β·C` by the triple loop, in Double.
-    static func naiveProduct(_ a: Matrix, _ transposeA: Bool, _ b: Matrix, _ transposeB: Bool,
-                             alpha: Float, beta: Float, c: Matrix) -> Matrix {
-        let (m, k) = transposeA ? (a.columns, a.rows) : (a.rows, a.columns)
-        let n = transposeB ? b.rows : b.columns
-        var result = c
-        for i in 0 ..< m {
-            for j in 0 ..< n {
-                var sum = 0.0
-                for p in 0 ..< k {
-                    let x = transposeA ? a[p, i] : a[i, p]
-                    let y = transposeB ? b[j, p] : b[p, j]
-                    sum += Double(x) * Double(y)
-                }
-                result[i, j] = Float(Double(alpha) * sum + Double(beta) * Double(c[i, j]))
-            }
-        }
-        return result
-    }
-
-    struct Shape: Sendable, CustomTestStringConvertible {
-        var m: Int, k: Int, n: Int
-        var testDescription: String { "(\(m)×\(k))·(\(k)×\(n))" }
-    }
-
-    static let shapes: [Shape] = [
-        .init(m: 1, k: 1, n: 1), .init(m: 1, k: 9, n: 1), .init(m: 1, k: 5, n: 11), .init(m: 11, k: 5, n: 1),
-        .init(m: 7, k: 13, n: 5), .init(m: 9, k: 17, n: 15), .init(m: 33, k: 65, n: 31), .init(m: 3, k: 0, n: 4),
-    ]
-
-    @Test("sgemm matches the naive triple loop", arguments: shapes, [(false, false), (true, false), (false, true), (true, true)])
-    func sgemmMatchesNaive(shape: Shape, transposes: (Bool, Bool)) {
-        let (ta, tb) = transposes
-        let (m, k, n) = (shape.m, shape.k, shape.n)
-        let a = ta ? Matrix(rows: k, columns: m, elements: randomFloats(k * m, seed: 1))
-                   : Matrix(rows: m, columns: k, elements: randomFloats(m * k, seed: 1))
-        let b = tb ? Matrix(rows: n, columns: k, elements: randomFloats(n * k, seed: 2))
-                   : Matrix(rows: k, columns: n, elements: randomFloats(k * n, seed: 2))
-        for (alpha, beta) in [(Float(1), Float(0)), (0.5, 2)] {
-            var c = Matrix(rows: m, columns: n, elements: randomFloats(m * n, seed: 3))
-            let expected = Self.naiveProduct(a, ta, b, tb, alpha: alpha, beta: beta, c: c)
-            Kernels.multiply(a, transposed: ta, b, transposed: tb, alpha: alpha, beta: beta, into: &c)
-            for (x, y) in zip(c.elements, expected.elements) {
-                #expect(isClose(x, y, absolute: 1e-5, relative: 1e-5), "\(shape.testDescription) α \(alpha) β \(beta)")
-            }
-        }
-    }
-
     @Test func columnSumsAddRowsAndScale() {
         var sum = [Float](repeating: 9, count: 3)
         Kernels.columnSums([1, 2, 3, 4, 5, 6, 100, 100, 100], rows: 2, columns: 3, scale: 0.5, into: &sum)

@@ -72,50 +72,56 @@ import Testing
         #expect(first.network != third.network)
     }
 
-    /// Batches of 256 in two shards of 128 rows (at least `Trainer.minimumShardRows`), with a
-    /// last, partial batch of 344 − 256 = 88 rows (one shard of 44, one of 44).
-    static func shardedConfiguration(_ optimizer: Optimizer, threads: Int?) -> TrainingConfiguration {
+    /// 344 examples of 300 random bytes, labelled by which of the first two is larger: wide
+    /// enough that the products of a batch of 256 are split across threads.
+    static func wide(seed: UInt64) -> Dataset {
+        var generator = SeededGenerator(seed: seed)
+        let inputs = (0 ..< 344 * 300).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
+        let labels = (0 ..< 344).map { inputs[$0 * 300] > inputs[$0 * 300 + 1] ? 1 : 0 }
+        return Dataset(inputs: inputs, labels: labels, inputCount: 300, classCount: 2)
+    }
+
+    /// Three epochs of batches of 256 with a last, partial batch of 344 − 256 = 88 rows.
+    static func engineConfiguration(_ optimizer: Optimizer, engine: MatrixEngine, threads: Int) -> TrainingConfiguration {
         var configuration = TrainingConfiguration()
         configuration.optimizer = optimizer
         configuration.maxEpochs = 3
-        configuration.hiddenLayers = [16, 8]
+        configuration.hiddenLayers = [200, 8]
         configuration.batchSize = 256
         configuration.validationFraction = 0
+        configuration.engine = engine
         configuration.threads = threads
         return configuration
     }
 
-    @Test("two workers give bit-identical weights run to run", arguments: Optimizer.allCases)
-    func shardedDeterminism(optimizer: Optimizer) throws {
-        let configuration = Self.shardedConfiguration(optimizer, threads: 2)
-        let data = Self.separable(count: 344, seed: 11)
+    @Test("same seed and engine give bit-identical weights run to run, on every engine at 2 threads", arguments: engines)
+    func engineDeterminism(engine: MatrixEngine) throws {
+        let configuration = Self.engineConfiguration(.adam, engine: engine, threads: 2)
+        let data = Self.wide(seed: 11)
         let first = try Trainer(configuration: configuration).train(data)
         let second = try Trainer(configuration: configuration).train(data)
         #expect(first.network == second.network)
         #expect(first.summary == second.summary)
     }
 
-    @Test("two workers (shards summed) train the same weights as one, up to rounding", arguments: Optimizer.allCases)
-    func shardedMatchesUnsharded(optimizer: Optimizer) throws {
-        let data = Self.separable(count: 344, seed: 11)
-        let one = try Trainer(configuration: Self.shardedConfiguration(optimizer, threads: nil)).train(data)
-        let two = try Trainer(configuration: Self.shardedConfiguration(optimizer, threads: 2)).train(data)
-        for (a, b) in zip(one.network.layers, two.network.layers) {
+    @Test("the built-in kernel trains the same bits on 1 and 2 threads", arguments: Optimizer.allCases)
+    func builtinThreadInvariance(optimizer: Optimizer) throws {
+        let data = Self.wide(seed: 11)
+        let one = try Trainer(configuration: Self.engineConfiguration(optimizer, engine: .builtin, threads: 1)).train(data)
+        let two = try Trainer(configuration: Self.engineConfiguration(optimizer, engine: .builtin, threads: 2)).train(data)
+        #expect(one.network == two.network)
+    }
+
+    @Test("every engine trains the same weights up to rounding", arguments: engines)
+    func enginesAgree(engine: MatrixEngine) throws {
+        let data = Self.wide(seed: 11)
+        let reference = try Trainer(configuration: Self.engineConfiguration(.sgd, engine: .builtin, threads: 1)).train(data)
+        let other = try Trainer(configuration: Self.engineConfiguration(.sgd, engine: engine, threads: 2)).train(data)
+        for (a, b) in zip(reference.network.layers, other.network.layers) {
             for (x, y) in zip(a.weights.elements + a.biases, b.weights.elements + b.biases) {
                 #expect(isClose(x, y, absolute: 1e-4, relative: 1e-3), "\(x) vs \(y)")
             }
         }
-        #expect(isClose(one.history[0].trainingLoss, two.history[0].trainingLoss, absolute: 1e-6, relative: 1e-5))
-    }
-
-    @Test func threadCountChangesAreSeenByBLAS() {
-        let before = Kernels.threadCount
-        Kernels.setThreadCount(1)
-        #expect(Kernels.threadCount == 1)
-        Kernels.setThreadCount(0)
-        #expect(Kernels.threadCount == 1, "counts below 1 mean 1")
-        Kernels.setThreadCount(before)
-        #expect(Kernels.threadCount == before)
     }
 
     @Test func hugeLearningRateThrowsDiverged() {
@@ -201,7 +207,7 @@ import Testing
         #expect(c.activation == .relu && c.cost == .crossEntropy && c.optimizer == .adam)
         #expect(c.learningRate == nil && c.effectiveLearningRate == 0.001)
         #expect(c.batchSize == 32 && c.maxEpochs == 100 && c.patience == 10)
-        #expect(c.l2 == 1e-4 && c.validationFraction == 0.1 && c.seed == 42 && c.threads == nil)
+        #expect(c.l2 == 1e-4 && c.validationFraction == 0.1 && c.seed == 42 && c.threads == 1)
         let rates: [(Optimizer, Float)] = [(.adam, 0.001), (.momentum, 0.01), (.sgd, 0.1)]
         for (optimizer, rate) in rates { #expect(optimizer.defaultLearningRate == rate, "\(optimizer)") }
         #expect(Optimizer.momentumCoefficient == 0.9)

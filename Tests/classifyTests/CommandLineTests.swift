@@ -173,13 +173,19 @@ import Testing
         #expect(skipped.contains { ($0["file"] as? String)?.hasSuffix("broken.png") == true })
     }
 
-    @Test func theSameDataAndSeedWriteByteIdenticalModelFiles() throws {
+    /// The engines `CLASSIFY_BLAS` can name here: the built-in kernel, and OpenBLAS when it loads.
+    static let engineNames = ["builtin"] + ((try? MatrixEngine.openBLAS()) == nil ? [] : ["openblas"])
+
+    @Test("the same data, seed and engine write byte-identical model files", arguments: engineNames)
+    func theSameDataAndSeedWriteByteIdenticalModelFiles(engine: String) throws {
         let tmp = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: tmp) }
         let train = try CommandRunner.copySampleData("digits/train", into: tmp)
         for (model, seed) in [("a.safetensors", "7"), ("b.safetensors", "7"), ("c.safetensors", "8")] {
-            let result = try CommandRunner.run(["train", train.path, "--model", model, "--epochs", "3", "--hidden", "32", "--seed", seed], in: tmp)
+            let result = try CommandRunner.run(["train", train.path, "--model", model, "--epochs", "3", "--hidden", "32", "--seed", seed],
+                                               in: tmp, environment: ["CLASSIFY_BLAS": engine])
             #expect(result.status == 0, "stderr: \(result.stderr)")
+            #expect(result.stderr.hasPrefix("Matrix products: \(engine == "builtin" ? "built-in" : "OpenBLAS")"), "\(result.stderr)")
         }
         let files = try ["a", "b", "c"].map { try Data(contentsOf: tmp.appendingPathComponent("\($0).safetensors")) }
         #expect(files[0] == files[1], "same data and seed: byte-identical model files")
@@ -205,4 +211,13 @@ import Testing
         #expect(evaluation["classes"] as? [String] == (0 ... 9).map(String.init))
     }
     // preview: PromiseTests.previewWritesWhatTheNetworkSees (a Python-written image and result).
+
+    @Test func versionNamesTheMatrixEngine() throws {
+        let tmp = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let builtin = try CommandRunner.run(["--version"], in: tmp, environment: ["CLASSIFY_BLAS": "builtin"])
+        #expect(builtin.status == 0 && builtin.stdout.contains("matrix products: built-in"), "\(builtin.stdout)")
+        let unknown = try CommandRunner.run(["train", "nowhere"], in: tmp, environment: ["CLASSIFY_BLAS": "cuda"])
+        #expect(unknown.status == 1 && unknown.stderr.contains("'cuda'"), "\(unknown.stderr)")
+    }
 }

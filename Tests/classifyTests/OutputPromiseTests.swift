@@ -120,8 +120,9 @@ import Testing
         let trained = try CommandRunner.run(["train", train, "--epochs", "2", "--hidden", "16"], in: tmp)
         #expect(trained.status == 0)
         let err = trained.stderr.split(separator: "\n").map(String.init)
-        #expect(err.first?.hasPrefix("Found 1,437 images in 10 classes in '\(train)' (") == true)
-        #expect(err.first?.hasSuffix("): 0 (142), 1 (146), 2 (142), 3 (146), 4 (145), 5 (145), 6 (145), 7 (143), 8 (139), 9 (144).") == true)
+        let found = err.first { $0.hasPrefix("Found ") }
+        #expect(found?.hasPrefix("Found 1,437 images in 10 classes in '\(train)' (") == true)
+        #expect(found?.hasSuffix("): 0 (142), 1 (146), 2 (142), 3 (146), 4 (145), 5 (145), 6 (145), 7 (143), 8 (139), 9 (144).") == true)
         #expect(err.contains("Input: 8×8 gray (64 input neurons), transparency composited onto #ffffff."))
         #expect(err.contains("Network: 64-16-10, relu hidden units, softmax outputs with cross-entropy cost, adam optimizer."))
         let epochLines = err.filter { $0.hasPrefix("epoch ") }

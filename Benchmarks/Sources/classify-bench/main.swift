@@ -4,7 +4,8 @@
 //   train  — samples/s of the real `Trainer` (plain SGD, no validation, no L2) on synthetic
 //            bytes, the same recipe as Benchmarks/reference/_common.py: x uniform in [0, 1),
 //            labels = argmax of a random linear teacher. Only `Trainer.train` is timed.
-//   sgemm  — GFLOP/s of one big square `C = A·B` through `Kernels.multiply` (the roofline).
+//   sgemm  — GFLOP/s of one big square `C = A·B` through `MatrixEngine.multiply` (the roofline).
+// Both take --engine builtin|openblas (default: CLASSIFY_BLAS, else OpenBLAS when installed).
 //   load   — images/s of `ImageFolder.loadSamples` (decode + preprocess), folder scan excluded.
 // No timing lives in `swift test`; this executable is only built for the benchmark.
 import Classifier
@@ -89,7 +90,7 @@ func train(_ o: Options) throws {
     guard let activation = Activation(rawValue: o.string("activation", "relu")) else { fail("unknown --activation") }
     let examples = o.int("examples", 60_000), epochs = o.int("epochs", 1), repeats = o.int("repeats", 3)
     let threads = o.int("threads", 2)
-    Kernels.setThreadCount(threads)
+    let engine = try MatrixEngine.named(o.named["engine"] ?? ProcessInfo.processInfo.environment["CLASSIFY_BLAS"])
     let dataset = syntheticDataset(count: examples, inputs: sizes[0], classes: sizes.last!, seed: 0)
     var configuration = TrainingConfiguration()
     configuration.hiddenLayers = Array(sizes.dropFirst().dropLast())
@@ -101,6 +102,8 @@ func train(_ o: Options) throws {
     configuration.maxEpochs = epochs
     configuration.l2 = 0
     configuration.validationFraction = 0
+    configuration.engine = engine
+    configuration.threads = threads
     var times: [Double] = []
     var loss = 0.0
     for r in 0 ..< repeats {
@@ -112,22 +115,23 @@ func train(_ o: Options) throws {
     }
     let t = median(times)
     report(["reference": "classify", "sizes": sizes, "activation": activation.rawValue, "examples": examples,
-            "epochs": epochs, "batch_size": configuration.batchSize, "threads": Kernels.threadCount,
+            "epochs": epochs, "batch_size": configuration.batchSize, "threads": threads,
+            "engine": engine.name,
             "repeats": repeats, "seconds": t, "samples_per_second": Double(examples * epochs) / t,
             "last_epoch_loss": loss])
 }
 
-func sgemm(_ o: Options) {
-    let n = o.int("size", 2048), repeats = o.int("repeats", 5)
-    Kernels.setThreadCount(o.int("threads", 2))
+func sgemm(_ o: Options) throws {
+    let n = o.int("size", 2048), repeats = o.int("repeats", 5), threads = o.int("threads", 2)
+    let engine = try MatrixEngine.named(o.named["engine"] ?? ProcessInfo.processInfo.environment["CLASSIFY_BLAS"])
     var generator = SeededGenerator(seed: 1)
     let a = Matrix(rows: n, columns: n, elements: (0 ..< n * n).map { _ in Float.random(in: -1 ... 1, using: &generator) })
     let b = Matrix(rows: n, columns: n, elements: (0 ..< n * n).map { _ in Float.random(in: -1 ... 1, using: &generator) })
     var c = Matrix(rows: n, columns: n)
-    Kernels.multiply(a, b, into: &c)  // warm-up: thread pool, page faults
-    let times = (0 ..< repeats).map { _ in seconds { Kernels.multiply(a, b, into: &c) } }
+    engine.multiply(a, b, into: &c, threads: threads)  // warm-up: thread pool, page faults
+    let times = (0 ..< repeats).map { _ in seconds { engine.multiply(a, b, into: &c, threads: threads) } }
     let t = median(times)
-    report(["reference": "sgemm", "size": n, "threads": Kernels.threadCount, "repeats": repeats,
+    report(["reference": "sgemm", "size": n, "threads": threads, "engine": engine.name, "repeats": repeats,
             "seconds": t, "gflops": 2 * Double(n) * Double(n) * Double(n) / t / 1e9])
 }
 
@@ -154,7 +158,7 @@ let options = Options(arguments.dropFirst(2))
 do {
     switch arguments.count > 1 ? arguments[1] : "" {
     case "train": try train(options)
-    case "sgemm": sgemm(options)
+    case "sgemm": try sgemm(options)
     case "load": try load(options)
     default: fail("usage: classify-bench train|sgemm|load [options] (see Benchmarks/README.md)")
     }

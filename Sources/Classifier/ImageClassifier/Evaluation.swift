@@ -29,8 +29,11 @@ public struct Evaluation: Sendable, Equatable {
 
 extension ImageClassifier {
     /// Evaluates this classifier on a labelled dataset: batched forward passes of `batchSize`
-    /// rows (see `probabilities(for:batchSize:)`), then `Evaluation(probabilities:labels:)`.
-    public func evaluation(on dataset: Dataset, batchSize: Int = 256) -> Evaluation {
-        Evaluation(probabilities: probabilities(for: dataset, batchSize: batchSize), labels: dataset.labels)
+    /// rows on `engine` with up to `threads` threads (see `probabilities(for:batchSize:engine:threads:)`),
+    /// then `Evaluation(probabilities:labels:)`.
+    public func evaluation(on dataset: Dataset, batchSize: Int = 256,
+                           engine: MatrixEngine = .builtin, threads: Int = 1) -> Evaluation {
+        Evaluation(probabilities: probabilities(for: dataset, batchSize: batchSize, engine: engine, threads: threads),
+                   labels: dataset.labels)
     }
 }

@@ -63,9 +63,11 @@ extension ImageClassifier {
     /// Class probabilities for every example of a dataset, in forward batches of `batchSize` rows
     /// (inputs `x = value / 255`), so memory stays bounded for large datasets.
     ///
-    /// Shapes: `dataset.count × classes.count`, row `i` for example `i`.
+    /// Shapes: `dataset.count × classes.count`, row `i` for example `i`. Products on `engine`
+    /// with up to `threads` threads.
     /// - Precondition: `dataset.inputCount == inputFormat.inputCount`, `batchSize > 0`.
-    public func probabilities(for dataset: Dataset, batchSize: Int = 256) -> Matrix {
+    public func probabilities(for dataset: Dataset, batchSize: Int = 256,
+                              engine: MatrixEngine = .builtin, threads: Int = 1) -> Matrix {
         let n = inputFormat.inputCount, k = classes.count
         precondition(dataset.inputCount == n,
                      "dataset has \(dataset.inputCount) inputs per example but the classifier takes \(n)")
@@ -79,7 +81,7 @@ extension ImageClassifier {
             for i in 0 ..< m * n {
                 batch.elements[i] = Float(dataset.inputs[offset + i]) / 255
             }
-            let output = network.forward(batch)
+            let output = network.forward(batch, engine: engine, threads: threads)
             result.elements.replaceSubrange(start * k ..< (start + m) * k, with: output.elements)
             start += m
         }
@@ -98,9 +100,10 @@ extension ImageClassifier {
     }
 
     /// Ranked predictions for PNG files, decoded in parallel on `threads` workers (see
-    /// `probabilities(forFiles:threads:chunkSize:)`), in the order of `urls`.
-    public func predictions(forFiles urls: [URL], threads: Int) -> [Result<Prediction, ImagingError>] {
-        probabilities(forFiles: urls, threads: threads).map { result in
+    /// `probabilities(forFiles:threads:engine:chunkSize:)`), in the order of `urls`.
+    public func predictions(forFiles urls: [URL], threads: Int,
+                            engine: MatrixEngine = .builtin) -> [Result<Prediction, ImagingError>] {
+        probabilities(forFiles: urls, threads: threads, engine: engine).map { result in
             result.map { Prediction(probabilities: $0, classes: classes) }
         }
     }

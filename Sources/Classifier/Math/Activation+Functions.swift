@@ -3,25 +3,33 @@ import Foundation
 /// One element-wise activation: `a = f(s)` and its derivative `f′(s)` side by side.
 ///
 /// Each conforming type is a caseless namespace so that the kernels can be specialised per
-/// function (`Kernels.activate(_:…)` is generic over it) and the loops vectorise without a
-/// `switch` per element.
+/// function (the loops of `Kernels+Elementwise.swift` are generic over it) and vectorise without
+/// a `switch` per element.
 protocol ElementwiseFunction {
     /// `a = f(s)`.
     static func f(_ s: Float) -> Float
     /// `f′(s) = da/ds`.
     static func fPrime(_ s: Float) -> Float
+    /// `f′(s)` when `a = f(s)` is known too; functions whose derivative is cheaper in `a` use it.
+    static func fPrime(s: Float, a: Float) -> Float
 }
 
-/// `σ(s) = 1 / (1 + e⁻ˢ)`, `σ′(s) = σ(s)(1 − σ(s))`.
+extension ElementwiseFunction {
+    @inline(__always) static func fPrime(s: Float, a: Float) -> Float { fPrime(s) }
+}
+
+/// `σ(s) = 1 / (1 + e⁻ˢ)`, `σ′(s) = σ(s)(1 − σ(s)) = a (1 − a)`.
 enum Sigmoid: ElementwiseFunction {
     @inline(__always) static func f(_ s: Float) -> Float { 1 / (1 + Foundation.exp(-s)) }
-    @inline(__always) static func fPrime(_ s: Float) -> Float { let σ = f(s); return σ * (1 - σ) }
+    @inline(__always) static func fPrime(_ s: Float) -> Float { fPrime(s: s, a: f(s)) }
+    @inline(__always) static func fPrime(s: Float, a: Float) -> Float { a * (1 - a) }
 }
 
-/// `tanh(s)`, `tanh′(s) = 1 − tanh²(s)`.
+/// `tanh(s)`, `tanh′(s) = 1 − tanh²(s) = 1 − a²`.
 enum HyperbolicTangent: ElementwiseFunction {
     @inline(__always) static func f(_ s: Float) -> Float { Foundation.tanh(s) }
-    @inline(__always) static func fPrime(_ s: Float) -> Float { let t = Foundation.tanh(s); return 1 - t * t }
+    @inline(__always) static func fPrime(_ s: Float) -> Float { fPrime(s: s, a: f(s)) }
+    @inline(__always) static func fPrime(s: Float, a: Float) -> Float { 1 - a * a }
 }
 
 /// `ReLU(s) = max(0, s)`, `ReLU′(s) = 1 if s > 0 else 0` (0 at the kink, by convention).

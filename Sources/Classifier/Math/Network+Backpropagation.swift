@@ -19,9 +19,11 @@
 /// Shapes for a capacity of `m` rows (indices as in the header of this file): `x` is `m × n₀`;
 /// `s[l]`, `a[l]`, `delta[l]` hold `Sˡ`, `Aˡ`, `δˡ` (`m × nₗ₊₁`); `weightGradient[l]` holds
 /// `∂J/∂Wˡ` (`nₗ₊₁ × nₗ`, like the weights); `biasGradient[l]` holds `∂J/∂bˡ` (`nₗ₊₁` values).
-/// A smaller batch uses the leading rows.
+/// A smaller batch uses the leading rows. `engine` runs its matrix products on up to `threads` threads.
 struct BackpropagationWorkspace {
     let capacity: Int
+    let engine: MatrixEngine
+    let threads: Int
     var x: [Float]
     /// The class index of each row (`capacity` values; the first `m` are the batch's).
     var labels: [Int]
@@ -33,8 +35,10 @@ struct BackpropagationWorkspace {
     var weightGradient: [[Float]]
     var biasGradient: [[Float]]
 
-    init(sizes: [Int], capacity: Int) {
+    init(sizes: [Int], capacity: Int, engine: MatrixEngine = .builtin, threads: Int = 1) {
         self.capacity = capacity
+        self.engine = engine
+        self.threads = threads
         x = [Float](repeating: 0, count: capacity * sizes[0])
         labels = [Int](repeating: 0, count: capacity)
         let outputs = sizes.dropFirst()
@@ -59,7 +63,8 @@ extension Network {
         precondition(m <= workspace.capacity, "batch of \(m) rows exceeds the workspace's \(workspace.capacity)")
         for l in layers.indices {
             Network.feedForward(layers[l], input: workspace.input(ofLayer: l), rows: m,
-                                s: &workspace.s[l], a: &workspace.a[l])
+                                s: &workspace.s[l], a: &workspace.a[l],
+                                engine: workspace.engine, threads: workspace.threads)
         }
     }
 
@@ -68,17 +73,11 @@ extension Network {
     ///
     /// Mirrors the forward pass in reverse: BP1 at the output, then for each layer from the last
     /// to the first BP3 and BP4, and BP2 to carry the delta one layer back.
-    ///
-    /// `meanOver` is the `m` of `J = (1/m) Σᵢ Jᵢ` (default: `rows`). A shard of a larger
-    /// mini-batch passes the whole batch's size, so that the shards' gradients add up to the
-    /// batch's gradient.
-    func backward(labels: ArraySlice<Int>, rows m: Int, meanOver total: Int? = nil,
-                  workspace: inout BackpropagationWorkspace) {
-        let total = total ?? m
+    func backward(labels: ArraySlice<Int>, rows m: Int, workspace: inout BackpropagationWorkspace) {
         outputDelta(labels: labels, rows: m, workspace: &workspace)                          // BP1
         for l in layers.indices.reversed() {
-            biasGradient(layer: l, rows: m, meanOver: total, workspace: &workspace)          // BP3
-            weightGradient(layer: l, rows: m, meanOver: total, workspace: &workspace)        // BP4
+            biasGradient(layer: l, rows: m, meanOver: m, workspace: &workspace)              // BP3
+            weightGradient(layer: l, rows: m, meanOver: m, workspace: &workspace)            // BP4
             if l > 0 { backpropagateDelta(toLayer: l - 1, rows: m, workspace: &workspace) }  // BP2
         }
     }
@@ -97,9 +96,9 @@ extension Network {
             Kernels.sgdStep(parameters: &layers[l].biases, gradient: workspace.biasGradient[l], learningRate: η, l2: 0)
             if l > 0 { backpropagateDelta(toLayer: l - 1, rows: m, workspace: &workspace) }  // BP2 (old Wˡ)
             let (outputs, inputs) = (layers[l].outputCount, layers[l].inputCount)
-            Kernels.sgemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: m,    // BP4 + step
+            workspace.engine.sgemm(transposeA: true, transposeB: false, m: outputs, n: inputs, k: m,    // BP4 + step
                           alpha: -η / Float(m), a: workspace.delta[l], b: workspace.input(ofLayer: l),
-                          beta: 1 - η * λ, c: &layers[l].weights.elements)
+                          beta: 1 - η * λ, c: &layers[l].weights.elements, threads: workspace.threads)
         }
     }
 
@@ -118,8 +117,9 @@ extension Network {
     /// Shapes: `δˡ⁺¹` is `m × nₗ₊₂`, `Wˡ⁺¹` is `nₗ₊₂ × nₗ₊₁`, `δˡ` and `Sˡ` are `m × nₗ₊₁`.
     func backpropagateDelta(toLayer l: Int, rows m: Int, workspace: inout BackpropagationWorkspace) {
         let next = layers[l + 1]
-        Kernels.sgemm(transposeA: false, transposeB: false, m: m, n: next.inputCount, k: next.outputCount,
-                      alpha: 1, a: workspace.delta[l + 1], b: next.weights.elements, beta: 0, c: &workspace.delta[l])
+        workspace.engine.sgemm(transposeA: false, transposeB: false, m: m, n: next.inputCount, k: next.outputCount,
+                      alpha: 1, a: workspace.delta[l + 1], b: next.weights.elements, beta: 0, c: &workspace.delta[l],
+                                threads: workspace.threads)
         Kernels.multiplyByDerivative(layers[l].activation, delta: &workspace.delta[l], s: workspace.s[l],
                                      a: workspace.a[l], count: m * layers[l].outputCount)
     }
@@ -138,20 +138,21 @@ extension Network {
     /// `m` is `meanOver`.
     func weightGradient(layer l: Int, rows: Int, meanOver m: Int, workspace: inout BackpropagationWorkspace) {
         let layer = layers[l]
-        Kernels.sgemm(transposeA: true, transposeB: false, m: layer.outputCount, n: layer.inputCount, k: rows,
+        workspace.engine.sgemm(transposeA: true, transposeB: false, m: layer.outputCount, n: layer.inputCount, k: rows,
                       alpha: 1 / Float(m), a: workspace.delta[l], b: workspace.input(ofLayer: l), beta: 0,
-                      c: &workspace.weightGradient[l])
+                      c: &workspace.weightGradient[l], threads: workspace.threads)
     }
 
     /// Gradients of the batch-mean cost `J = (1/m) Σᵢ Jᵢ` for a batch (allocating; for tests and
     /// tools): `∂J/∂Wˡ` and `∂J/∂bˡ` for every layer, and `J` itself.
     ///
     /// Shapes: `inputs` is `m × sizes[0]`, `labels` has `m` values in `0 ..< classes`.
-    public func gradients(inputs: Matrix, labels: [Int]) -> (weights: [Matrix], biases: [[Float]], loss: Double) {
+    public func gradients(inputs: Matrix, labels: [Int], engine: MatrixEngine = .builtin)
+        -> (weights: [Matrix], biases: [[Float]], loss: Double) {
         precondition(inputs.columns == sizes[0] && labels.count == inputs.rows,
                      "inputs \(inputs.rows)×\(inputs.columns), labels \(labels.count), network takes \(sizes[0])")
         let m = inputs.rows
-        var workspace = BackpropagationWorkspace(sizes: sizes, capacity: m)
+        var workspace = BackpropagationWorkspace(sizes: sizes, capacity: m, engine: engine)
         workspace.x = inputs.elements
         forward(rows: m, workspace: &workspace)
         let (loss, _) = cost.totalLoss(outputs: workspace.output, labels: labels[...], rows: m,

@@ -63,10 +63,9 @@ public struct TrainingResult: Sendable {
 /// Epochs of shuffled mini-batches (the last, partial batch included); per batch: the bytes are
 /// converted to `x = value / 255`, forward pass, cost, backpropagation (BP1–BP4), one optimizer
 /// step. Buffers are allocated once; the step allocates nothing. One `SeededGenerator(seed)`
-/// drives initialisation, the split and shuffling, so the same data and seed (and BLAS thread
-/// count and `threads`) give bit-identical weights. With `configuration.threads = n > 1` a
-/// mini-batch is split into `n` row shards that run forward and backward concurrently, their
-/// gradients summed in shard order before one optimizer step.
+/// drives initialisation, the split and shuffling, so the same data, seed and matrix engine
+/// (for OpenBLAS also the thread count) give bit-identical weights. The products run on
+/// `configuration.engine` with `configuration.threads` threads.
 public struct Trainer: Sendable {
     /// The settings of every training this trainer runs.
     public var configuration: TrainingConfiguration
@@ -105,19 +104,9 @@ public struct Trainer: Sendable {
 
         let m = min(c.batchSize, training.count)
         let (inputs, classes) = (dataset.inputCount, dataset.classCount)
-        // Data parallelism within the batch: `workers` shards of the batch run forward and
-        // backward concurrently, each with its own workspace and single-threaded BLAS; their
-        // gradients are summed in shard order. Below `Trainer.minimumShardRows` rows per shard
-        // the synchronisation costs more than it saves, and BLAS threads each product instead.
-        let workers = min(c.threads ?? 1, max(1, m / Trainer.minimumShardRows))
-        let blasThreads = Kernels.threadCount
-        if workers > 1 { Kernels.setThreadCount(1) }
-        defer { if workers > 1 { Kernels.setThreadCount(blasThreads) } }
-        var shards = (0 ..< workers).map { _ in
-            BackpropagationWorkspace(sizes: network.sizes, capacity: (m + workers - 1) / workers)
-        }
-        var workspace = workers == 1 ? shards[0] : BackpropagationWorkspace(sizes: network.sizes, capacity: m)
-        if workers == 1 { shards = [] }  // the one workspace serves training and validation
+        // Both cores go to the matrix products (`c.threads` threads inside each), not to shards
+        // of the batch: see `TrainingConfiguration.threads`.
+        var workspace = BackpropagationWorkspace(sizes: network.sizes, capacity: m, engine: c.engine, threads: c.threads)
         var optimizer = OptimizerState(optimizer: c.optimizer, learningRate: learningRate, l2: c.l2, network: network)
         var order = Array(0 ..< training.count)
         let batchCount = (training.count + m - 1) / m
@@ -138,36 +127,18 @@ public struct Trainer: Sendable {
             for batch in 0 ..< batchCount {
                 let range = batch * m ..< min((batch + 1) * m, training.count)
                 let rows = range.count
-                var (loss, ok) = (0.0, 0)
-                if workers == 1 {
-                    for (i, index) in order[range].enumerated() { workspace.labels[i] = training.labels[index] }
-                    Kernels.gatherScaledBytes(training.inputs, indices: order[range], columns: inputs, into: &workspace.x)
-                    network.forward(rows: rows, workspace: &workspace)
-                    (loss, ok) = c.cost.totalLoss(outputs: workspace.output, labels: workspace.labels[..<rows],
+                for (i, index) in order[range].enumerated() { workspace.labels[i] = training.labels[index] }
+                Kernels.gatherScaledBytes(training.inputs, indices: order[range], columns: inputs, into: &workspace.x)
+                network.forward(rows: rows, workspace: &workspace)
+                let (loss, ok) = c.cost.totalLoss(outputs: workspace.output, labels: workspace.labels[..<rows],
                                                   rows: rows, columns: classes)
-                    guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
-                    if c.optimizer == .sgd {  // fast path: BP4 and the step in one sgemm
-                        network.backwardWithGradientDescent(labels: workspace.labels[..<rows], rows: rows,
-                                                            learningRate: learningRate, l2: c.l2, workspace: &workspace)
-                    } else {
-                        network.backward(labels: workspace.labels[..<rows], rows: rows, workspace: &workspace)
-                        optimizer.update(&network, with: workspace)
-                    }
+                guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
+                if c.optimizer == .sgd {  // fast path: BP4 and the step in one sgemm
+                    network.backwardWithGradientDescent(labels: workspace.labels[..<rows], rows: rows,
+                                                        learningRate: learningRate, l2: c.l2, workspace: &workspace)
                 } else {
-                    Kernels.concurrentlyUpdate(&shards) { k, shard in  // shard k: rows [k·rows/n, (k+1)·rows/n)
-                        let part = range.lowerBound + k * rows / workers ..< range.lowerBound + (k + 1) * rows / workers
-                        for (i, index) in order[part].enumerated() { shard.labels[i] = training.labels[index] }
-                        Kernels.gatherScaledBytes(training.inputs, indices: order[part], columns: inputs, into: &shard.x)
-                        network.forward(rows: part.count, workspace: &shard)
-                        (shard.loss, shard.correct) = c.cost.totalLoss(outputs: shard.output, labels: shard.labels[..<part.count],
-                                                                       rows: part.count, columns: classes)
-                        network.backward(labels: shard.labels[..<part.count], rows: part.count, meanOver: rows,
-                                         workspace: &shard)
-                    }
-                    for shard in shards { (loss, ok) = (loss + shard.loss, ok + shard.correct) }
-                    guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
-                    Kernels.addShardGradients(&shards)
-                    optimizer.update(&network, with: shards[0])
+                    network.backward(labels: workspace.labels[..<rows], rows: rows, workspace: &workspace)
+                    optimizer.update(&network, with: workspace)
                 }
                 (lossSum, correct, seen) = (lossSum + loss, correct + ok, seen + rows)
 
@@ -217,13 +188,6 @@ public struct Trainer: Sendable {
         return TrainingResult(network: best, summary: summary, history: history,
                               wasInterrupted: wasInterrupted, stoppedEarly: stoppedEarly)
     }
-
-    /// The fewest rows per shard for which splitting a mini-batch across workers pays. Measured
-    /// on the shared 2-core machine (784-128-10 ReLU, SGD, samples/s, same session each):
-    /// batch 64 in two shards of 32: 79k vs 108k unsplit (1 BLAS thread); batch 256 in two of
-    /// 128: 154k vs 113k under load, and 230k / 182k vs 275k / 163k for OpenBLAS's own 2 threads
-    /// with the second core free. Under load neither kind of threading beats one thread.
-    static let minimumShardRows = 64
 
     private static func seconds(_ duration: Duration) -> Double {
         let (s, attoseconds) = duration.components

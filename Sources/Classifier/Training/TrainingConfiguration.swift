@@ -23,14 +23,13 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Fraction of each class held out for validation, in `[0, 0.9]`; 0 means no validation
     /// (no early stopping; the last epoch's weights are the result).
     public var validationFraction: Double = 0.1
-    /// Data-parallel workers of training; `nil` means one (BLAS then threads each matrix
-    /// product itself, `Kernels.setThreadCount`). With `n > 1`, each mini-batch with at least
-    /// 64 rows per worker is split into `n` shards run concurrently with single-threaded BLAS,
-    /// their gradients summed in shard order: deterministic for a given `n`, not across counts.
-    /// Measured on this shared 2-core machine, OpenBLAS threading each product (one worker,
-    /// `Kernels.setThreadCount(2)`) was at least as fast whenever the second core was free, and
-    /// everything but one thread lost when it was not; hence the default (see `Trainer`).
-    public var threads: Int? = nil
+    /// What computes the matrix products (`MatrixEngine.preferred()` picks OpenBLAS when it is
+    /// installed); the default, the built-in kernel, needs nothing installed.
+    public var engine: MatrixEngine = .builtin
+    /// Threads of each matrix product (`--threads`). Training uses them inside the products
+    /// rather than on shards of a mini-batch: shards of a batch of 64 are products too small to
+    /// keep a core busy (figures in Benchmarks/README.md).
+    public var threads: Int = 1
     /// Seed of the one generator behind initialisation, split and shuffling.
     public var seed: UInt64 = 42
 
@@ -68,7 +67,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
             throw invalid(.learningRate, "learning rate \(rate) must be a positive number (e.g. 0.001)")
         }
         if batchSize < 1 { throw invalid(.batchSize, "batch size \(batchSize) must be at least 1") }
-        if let threads, threads < 1 { throw invalid(.threads, "threads \(threads) must be at least 1") }
+        if threads < 1 { throw invalid(.threads, "threads \(threads) must be at least 1") }
         if maxEpochs < 1 { throw invalid(.maxEpochs, "epochs \(maxEpochs) must be at least 1") }
         if patience < 1 { throw invalid(.patience, "patience \(patience) must be at least 1 epoch") }
         if !(l2.isFinite && l2 >= 0) { throw invalid(.l2, "L2 weight decay \(l2) must be 0 or a positive number") }

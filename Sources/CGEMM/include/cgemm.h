@@ -1,0 +1,49 @@
+#ifndef CGEMM_H
+#define CGEMM_H
+// CGEMM: the matrix-product boundary of the Classifier module.
+//
+// Why this exists: the package must build with only libpng and zlib, so no BLAS header or
+// library is named at build time. Products run either on the built-in kernel below (packed,
+// register-blocked sgemm; an AVX2+FMA micro-kernel chosen at run time by a CPU check, a
+// portable one otherwise) or on OpenBLAS, found with dlopen at run time when it is installed.
+// Every function takes row-major buffers and BLAS's meaning of the arguments:
+//     C = alpha * op(A) * op(B) + beta * C,   op(A) m x k, op(B) k x n, C m x n,
+// op(X) = X or its transpose; lda, ldb, ldc are the stored row lengths. beta == 0 never reads C.
+
+#include <stddef.h>
+
+/// The built-in kernels.
+typedef enum {
+    CGEMM_PORTABLE = 0,   ///< plain C, vectorised by the compiler for the baseline instruction set
+    CGEMM_AVX2_FMA = 1    ///< 6 x 16 micro-kernel in AVX2 + FMA registers (x86-64 CPUs that have them)
+} cgemm_kernel;
+
+/// The fastest built-in kernel this CPU can run.
+cgemm_kernel cgemm_best_kernel(void);
+
+/// C = alpha * op(A) * op(B) + beta * C with a built-in kernel, on the calling thread.
+///
+/// Each element of C is computed by the same sequence of operations wherever it lies in C and
+/// whatever m and n are: a sum over k in blocks of 256, products added in order of k. So splitting
+/// C into row or column slices across threads gives bit-identical results, and a one-row
+/// product (one image) equals the same row of a batched one.
+void cgemm_sgemm(cgemm_kernel kernel, int transA, int transB, long m, long n, long k,
+                 float alpha, const float *A, long lda, const float *B, long ldb,
+                 float beta, float *C, long ldc);
+
+/// Loads OpenBLAS (once per process; later calls return the first answer). Returns 1 when
+/// `cblas_sgemm`, `openblas_set_num_threads` and `openblas_get_config` were all found.
+int cgemm_openblas_load(void);
+
+/// The loaded library's path and `openblas_get_config()` text, e.g. "OpenBLAS 0.3.21 DYNAMIC_ARCH
+/// NO_AFFINITY Zen MAX_THREADS=64"; empty strings before a successful load.
+const char *cgemm_openblas_path(void);
+const char *cgemm_openblas_config(void);
+
+/// C = alpha * op(A) * op(B) + beta * C with OpenBLAS on `threads` threads (its own pool).
+/// Only after `cgemm_openblas_load()` returned 1.
+void cgemm_openblas_sgemm(int threads, int transA, int transB, long m, long n, long k,
+                          float alpha, const float *A, long lda, const float *B, long ldb,
+                          float beta, float *C, long ldc);
+
+#endif

@@ -1,2 +1,0 @@
-// OpenBLAS's C interface (cblas_sgemm) plus its thread-count control.
-#include <cblas.h>
