@@ -44,10 +44,12 @@ let package = Package(
         .executableTarget(name: "classify-bench", dependencies: ["Classifier", "Imaging"],
                           path: "Benchmarks/Sources/classify-bench"),
         // Fixtures are read from the source tree by path (#filePath), not bundled.
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Parallel"], exclude: ["Fixtures"]),
-        .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging"]),
-        .testTarget(name: "classifyTests", dependencies: ["classify", "Classifier", "Imaging"]),
-        .testTarget(name: "ReportTests", dependencies: ["Report", "Classifier", "Imaging"], exclude: ["Fixtures"]),
+        // Helpers shared by the three test targets (temporary folders, fuzz corpora, isClose).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Parallel", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "TestSupport"]),
+        .testTarget(name: "classifyTests", dependencies: ["classify", "Classifier", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Classifier", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )
