@@ -26,7 +26,7 @@ import Testing
         #expect(summary["classes"] as? [String] == (0 ... 9).map(String.init))
         #expect(summary["layers"] as? [Int] == [64, 32, 10])
         #expect(summary["epochs"] as? Int == 3 && summary["images"] as? Int == 1437 && summary["interrupted"] as? Bool == false)
-        #expect(summary["model"] as? String == tmp.appendingPathComponent("digits.safetensors").path)
+        #expect(summary["model"] as? String == "digits.safetensors")  // the path as typed (issue 9, item 8)
         let saved = try ImageClassifier(contentsOf: tmp.appendingPathComponent("digits.safetensors"))
         #expect(summary["best_epoch"] as? Int == saved.summary?.bestEpoch)
         // JSON text round trips in the last bit: compare to 1e-12.

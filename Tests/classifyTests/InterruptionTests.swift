@@ -33,7 +33,7 @@ import Testing
         Thread.sleep(forTimeInterval: 0.2)  // the last pipe reads
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0, "stderr: \(log.text)")
-        #expect(log.text.contains("Interrupted: finishing this batch, then saving the best model so far"))
+        #expect(log.text.contains("Interrupted by Ctrl-C: finishing this batch, then saving the best model so far"))
         let summary = try CommandRunner.jsonObject(log.stdout)
         #expect(summary["interrupted"] as? Bool == true)
         let model = try ImageClassifier(contentsOf: tmp.appendingPathComponent("m.safetensors"))
@@ -78,7 +78,7 @@ import Testing
         Thread.sleep(forTimeInterval: 0.2)
         #expect(Date().timeIntervalSince(second) < 5, "quits at once")
         #expect(process.terminationReason == .exit && process.terminationStatus == 130, "stderr: \(log.text)")
-        #expect(log.text.contains("Interrupted twice: stopping now without saving."))
+        #expect(log.text.contains("Interrupted by Ctrl-C a second time: quitting now without saving."))
         #expect(!FileManager.default.fileExists(atPath: tmp.appendingPathComponent("m.safetensors").path))
     }
 
