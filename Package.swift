@@ -8,6 +8,7 @@ let package = Package(
         .executable(name: "classify", targets: ["classify"]),
         .library(name: "Imaging", targets: ["Imaging"]),
         .library(name: "Classifier", targets: ["Classifier"]),
+        .library(name: "Report", targets: ["Report"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -30,10 +31,12 @@ let package = Package(
         .target(name: "Parallel"),
         .target(name: "Imaging", dependencies: ["CPNG", "Parallel"]),
         .target(name: "Classifier", dependencies: ["Imaging", "CGEMM", "Parallel"]),
+        // The HTML report: SVG charts and PNG pictures of a model's evaluation; no math of its own.
+        .target(name: "Report", dependencies: ["Classifier", "Imaging"]),
         .executableTarget(
             name: "classify",
             dependencies: [
-                "Classifier", "Imaging",
+                "Classifier", "Imaging", "Report",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -41,9 +44,12 @@ let package = Package(
         .executableTarget(name: "classify-bench", dependencies: ["Classifier", "Imaging"],
                           path: "Benchmarks/Sources/classify-bench"),
         // Fixtures are read from the source tree by path (#filePath), not bundled.
-        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Parallel"], exclude: ["Fixtures"]),
-        .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging"], exclude: ["Fixtures"]),
-        .testTarget(name: "classifyTests", dependencies: ["classify", "Classifier", "Imaging"]),
+        // Helpers shared by the three test targets (temporary folders, fuzz corpora, isClose).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", "Parallel", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ClassifierTests", dependencies: ["Classifier", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "classifyTests", dependencies: ["classify", "Classifier", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "ReportTests", dependencies: ["Report", "Classifier", "Imaging", "TestSupport"], exclude: ["Fixtures"]),
     ],
     swiftLanguageModes: [.v6]
 )

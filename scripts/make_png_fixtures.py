@@ -11,6 +11,10 @@ Output, under Tests/ImagingTests/Fixtures/:
                (palette → RGB(A), grey 1/2/4 → 8 bits by bit replication, tRNS → alpha)
   corrupt/<name>.png  damaged or non-PNG files for the error tests
 
+Scanlines use filter type 0 (None) except in the filter<type>_* fixtures, which use Sub (1),
+Up (2), Average (3), Paeth (4) on every row, or all five in turn (filtermixed_*), each written
+here from the PNG specification's definitions (section 9), independently of libpng's encoder.
+
 Usage: python3 scripts/make_png_fixtures.py
 """
 import json
@@ -75,10 +79,45 @@ def raw_data(rows, depth, channels, interlace):
     return out
 
 
-def png(rows, depth, color_type, interlace=0, extra=b"", palette=None, trns=None, idat_split=2):
+def paeth(a, b, c):
+    """The PNG specification's Paeth predictor (9.4): the neighbour closest to a + b − c."""
+    p = a + b - c
+    pa, pb, pc = abs(p - a), abs(p - b), abs(p - c)
+    if pa <= pb and pa <= pc:
+        return a
+    return b if pb <= pc else c
+
+
+def apply_filters(data, row_bytes, bpp, filters):
+    """Re-filters filter-0 scanlines: row i (within each pass-sized run of rows) gets
+    filters[i % len(filters)]. a = byte bpp to the left, b = byte above, c = above-left (0 outside)."""
+    out, prev = bytearray(), bytes(row_bytes)
+    for i in range(0, len(data), row_bytes + 1):
+        raw = data[i + 1:i + 1 + row_bytes]
+        kind = filters[(i // (row_bytes + 1)) % len(filters)]
+        line = bytearray([kind])
+        for x, value in enumerate(raw):
+            a = raw[x - bpp] if x >= bpp else 0
+            b = prev[x]
+            c = prev[x - bpp] if x >= bpp else 0
+            predictor = [0, a, b, (a + b) // 2, paeth(a, b, c)][kind]
+            line.append((value - predictor) & 0xFF)
+        out += line
+        prev = raw
+    return bytes(out)
+
+
+def filtered_data(rows, depth, channels, filters):
+    """Non-interlaced scanlines with the given filter types (see apply_filters)."""
+    row_bytes = (len(rows[0]) * depth + 7) // 8
+    return apply_filters(raw_data(rows, depth, channels, 0), row_bytes, max(1, channels * depth // 8), filters)
+
+
+def png(rows, depth, color_type, interlace=0, extra=b"", palette=None, trns=None, idat_split=2, filters=None):
     channels = CHANNELS[color_type]
     width, height = len(rows[0]) // channels, len(rows)
-    data = zlib.compress(raw_data(rows, depth, channels, interlace), 9)
+    raw = raw_data(rows, depth, channels, interlace) if filters is None else filtered_data(rows, depth, channels, filters)
+    data = zlib.compress(raw, 9)
     out = b"\x89PNG\r\n\x1a\n" + ihdr(width, height, depth, color_type, interlace)
     out += chunk(b"gAMA", struct.pack(">I", 100000))  # a gamma the decoder must NOT apply
     if palette is not None:
@@ -174,6 +213,18 @@ palette = [((i * 53) % 256, (i * 97 + 11) % 256, (i * 151 + 29) % 256) for i in 
 rows = [[(x + 3 * y) % 16 for x in range(WIDTH)] for y in range(HEIGHT)]
 add("palette4trnsadam7", png(rows, 4, PALETTE, interlace=1, palette=palette, trns=bytes([0, 61, 122])),
     fixtures["palette4trns"][1])
+
+# Every filter type, on every row, for byte-per-sample and packed layouts (bpp 1, 2, 3, 4, 8):
+# the decoder must undo Sub, Up, Average and Paeth exactly as the specification defines them.
+# A 16-bit wide pattern with large steps makes every predictor wrap modulo 256 somewhere.
+FILTER_NAMES = {0: "none", 1: "sub", 2: "up", 3: "average", 4: "paeth"}
+for filters, tag in [([k], FILTER_NAMES[k]) for k in range(5)] + [([0, 1, 2, 3, 4], "mixed")]:
+    for color_type, depth, label in [(RGB, 8, "rgb8"), (GREY, 1, "grey1"), (GREY_ALPHA, 8, "greyalpha8"),
+                                     (RGBA, 8, "rgba8"), (RGBA, 16, "rgba16")]:
+        rows = pattern(depth, CHANNELS[color_type], salt=11)
+        flat = [scale_to_8(v, depth) for r in rows for v in r]
+        add(f"filter{tag}_{label}", png(rows, depth, color_type, filters=filters),
+            expect(WIDTH, HEIGHT, CHANNELS[color_type], max(8, depth), flat))
 
 # Alpha for compositing: opaque, fully transparent and half-transparent pixels over odd colours.
 alpha_rows = [[200, 100, 50, 255, 200, 100, 50, 0, 200, 100, 50, 128, 0, 0, 0, 0]]

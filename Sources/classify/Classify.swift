@@ -20,7 +20,7 @@ struct Classify: ParsableCommand {
         another file with --model.
         """,
         version: "1.0.0",
-        subcommands: [Train.self, Predict.self, Evaluate.self, Inspect.self, Preview.self, Export.self]
+        subcommands: [Train.self, Predict.self, Evaluate.self, Inspect.self, Preview.self, Export.self, ReportCommand.self]
     )
 
     /// Parses and runs like `ParsableCommand.main()`, but every message (help, usage errors, the

@@ -215,7 +215,8 @@ struct Train: ParsableCommand {
         // 3. The model file, written atomically.
         let classifier = ImageClassifier(network: result.network, classes: loaded.classes,
                                          inputFormat: loaded.inputFormat, inputStandardization: result.standardization,
-                                         temperature: result.temperature, summary: result.summary)
+                                         temperature: result.temperature, summary: result.summary,
+                                         trainingHistory: (previous?.trainingHistory ?? []) + result.history.map(\.record))
         try classifier.write(to: modelURL)
         let totalSeconds = Date().timeIntervalSince(start)
         let speed = result.history.isEmpty ? 0

@@ -11,8 +11,8 @@ import Testing
         Image(width: 2, height: 2, channels: 1, samples: samples)
     }
 
-    static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-        .appendingPathComponent("../ImagingTests/Fixtures/grey4.png").standardized
+    static let fixtures = Repository.root.appendingPathComponent("Tests/ImagingTests/Fixtures")
+    static let fixture = fixtures.appendingPathComponent("grey4.png")
 
     @Test(arguments: [
         ([Float(0.2), 0.5, 0.3], ["a", "b", "c"], ["b", "c", "a"]),
@@ -70,12 +70,34 @@ import Testing
         for i in 0 ..< count { #expect(evaluation.confidence[i] == p[i, predicted[i]]) }
     }
 
+    /// The prediction path (`probabilities(forFile:)`, `probabilities(forFiles:threads:)`) and the
+    /// training path (`ImageDataset(trainingFolder:)` → `Dataset` → batched forward) give the same
+    /// probabilities for the same files: one preprocessing for both, with transparency, colour
+    /// conversion and resizing all in play (RGBA 7×5 and palette+tRNS → 2×2 grey on teal).
     @Test func fileProbabilitiesDecodeThenPreprocessAsInTraining() throws {
         let classifier = F.classifier()
-        let p = try classifier.probabilities(forFile: Self.fixture)
-        #expect(p == classifier.probabilities(for: try PNG.decode(contentsOf: Self.fixture)))
-        #expect(isClose(p.reduce(0, +), 1))
-        #expect(try classifier.prediction(forFile: Self.fixture).probabilities.count == 2)
+        let names = ["rgba8", "palette4trns", "grey16key", "rgb16", "greyalpha8"]
+        let root = try temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: root) }
+        for (i, name) in names.enumerated() {
+            let folder = root.appendingPathComponent(["cat", "dog"][i % 2])
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            try FileManager.default.copyItem(at: Self.fixtures.appendingPathComponent(name + ".png"),
+                                             to: folder.appendingPathComponent(name + ".png"))
+        }
+        let f = classifier.inputFormat
+        let loaded = try ImageDataset(trainingFolder: root, size: (f.width, f.height), color: f.color, background: f.background, threads: 2)
+        #expect(loaded.inputFormat == f && loaded.dataset.count == names.count)
+        let training = classifier.probabilities(for: loaded.dataset)
+        let batch = classifier.probabilities(forFiles: loaded.files, threads: 2)
+        for (i, file) in loaded.files.enumerated() {
+            let p = try classifier.probabilities(forFile: file)
+            #expect(p == Array(training.elements[i * 2 ..< i * 2 + 2]), "\(file.lastPathComponent)")
+            #expect(try batch[i].get() == p)
+            #expect(isClose(p.reduce(0, +), 1))
+        }
+        // Not a constant function: different images give different probabilities.
+        #expect(Set((0 ..< names.count).map { training[$0, 0] }).count > 1)
     }
 
     @Test func missingFileThrowsTheImagingError() {

@@ -16,6 +16,6 @@ import Testing
         let fast = FloatImage.prepared(image, for: format)
         let general = FloatImage(flattening: image, to: format.color, background: .white).resized(width: nw, height: nh)
         #expect(fast.width == nw && fast.height == nh && fast.channels == c)
-        #expect(isClose(fast.values, general.values, tolerance: 1e-5))
+        #expect(isClose(fast.values, general.values, absolute: 1e-5, relative: 0))
     }
 }

@@ -7,21 +7,8 @@ import Testing
 /// seed corpus (`fuzz/corpus/png/`), goes through `PNG.decode` and must come out as an image or
 /// a clean `ImagingError` — never a crash, a sanitizer report or a runaway allocation.
 @Suite struct FuzzRegressionTests {
-    static let fuzzFolder = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        .appendingPathComponent("fuzz")
-
-    /// Files of `fuzz/<folder>` smaller than 64 KiB, sorted by name (empty if the folder is missing).
-    static func smallFiles(in folder: String) -> [String] {
-        let url = fuzzFolder.appendingPathComponent(folder)
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-        return names.filter { name in
-            guard !name.hasPrefix("."),
-                  let size = (try? FileManager.default.attributesOfItem(atPath: url.appendingPathComponent(name).path))?[.size] as? Int
-            else { return false }
-            return size < 65_536
-        }.sorted()
-    }
+    static let fuzzFolder = Repository.fuzz
+    static func smallFiles(in folder: String) -> [String] { Repository.smallFuzzFiles(in: folder) }
 
     /// The process's peak resident memory in bytes (`getrusage`, kilobytes on Linux).
     static func peakResidentBytes() -> Int {

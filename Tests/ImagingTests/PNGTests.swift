@@ -10,7 +10,9 @@ import Testing
         "palette1trns", "palette2trns", "palette4trns", "palette8trns",
         "grey4key", "grey8key", "grey16key", "rgb8key", "rgb16key",
         "composite",
-    ]
+    ] + ["none", "sub", "up", "average", "paeth", "mixed"].flatMap { filter in
+        ["rgb8", "grey1", "greyalpha8", "rgba8", "rgba16"].map { "filter\(filter)_\($0)" }
+    }
 
     @Test("every PNG variant decodes to the oracle's samples", arguments: variants)
     func decodesVariant(name: String) throws {

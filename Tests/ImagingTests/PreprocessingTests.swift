@@ -35,6 +35,25 @@ import Testing
         #expect(out.samples.count == format.inputCount)
     }
 
+    /// `inputVector` against values it does not compute itself: the Python oracle's samples of
+    /// 8-bit fixtures already in the format, and the composite worked by hand above, over 255.
+    @Test("the input vector is the oracle's samples over 255", arguments: [
+        ("rgb8", InputFormat(width: 7, height: 5, color: .rgb)),
+        ("grey8", InputFormat(width: 7, height: 5, color: .gray)),
+        ("palette8", InputFormat(width: 7, height: 5, color: .rgb)),
+    ])
+    func inputVectorMatchesTheOracle(name: String, format: InputFormat) throws {
+        let expected = try Fixtures.expected(name).samples.map { Float($0) / 255 }
+        #expect(format.inputVector(for: try PNG.decode(contentsOf: Fixtures.url(name))) == expected)
+    }
+
+    @Test func inputVectorOfTheCompositeIsWorkedByHand() throws {
+        let image = try PNG.decode(contentsOf: Fixtures.url("composite"))
+        for (_, format, expected) in Self.compositeCases {
+            #expect(format.inputVector(for: image) == expected.map { Float($0) / 255 })
+        }
+    }
+
     @Test("an image already in the format is returned unchanged")
     func identity() throws {
         let image = try PNG.decode(contentsOf: Fixtures.url("rgb8"))

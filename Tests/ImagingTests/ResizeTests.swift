@@ -52,6 +52,6 @@ import Testing
             #expect(abs(weights.reduce(0, +) - 1) < 1e-6)
             for (k, w) in weights.enumerated() { coverage[axis.starts[i] + k] += w * Float(n) / Float(m) }
         }
-        #expect(isClose(coverage, [Float](repeating: 1, count: n), tolerance: 1e-5))
+        #expect(isClose(coverage, [Float](repeating: 1, count: n), absolute: 1e-5, relative: 0))
     }
 }

@@ -1,5 +1,7 @@
 import Foundation
 import Testing
+// One set of helpers for every test target: temporaryFolder, isClose, the fuzz corpora.
+@_exported import TestSupport
 @testable import Imaging
 
 /// The fixtures written by `scripts/make_png_fixtures.py`, read from the source tree.
@@ -23,16 +25,4 @@ enum Fixtures {
         let data = try Data(contentsOf: folder.appendingPathComponent(name + ".json"))
         return try JSONDecoder().decode(Expected.self, from: data)
     }
-}
-
-/// The one float comparison of this suite: `|a − b| ≤ tolerance` element-wise, same count.
-func isClose(_ a: [Float], _ b: [Float], tolerance: Float = 1e-5) -> Bool {
-    a.count == b.count && zip(a, b).allSatisfy { abs($0 - $1) <= tolerance }
-}
-
-/// A fresh empty temporary folder, removed by the caller.
-func temporaryFolder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("imaging-tests-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
 }

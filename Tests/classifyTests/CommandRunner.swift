@@ -1,6 +1,8 @@
 import Foundation
 import Imaging
 import Testing
+// One set of helpers for every test target: temporaryFolder, isClose, the fuzz corpora.
+@_exported import TestSupport
 
 /// Runs the built `classify` binary as a user would, capturing exit status and both streams.
 struct CommandRunner {
@@ -12,9 +14,11 @@ struct CommandRunner {
         var killedBySignal: Bool
     }
 
-    /// The repository root, from this file's path.
-    static let repositoryRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    /// The repository root.
+    static let repositoryRoot = Repository.root
+
+    /// `Tests/classifyTests/Fixtures/` (written by `scripts/make_python_model.py`).
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
 
     /// The `classify` executable beside the test bundle in the build folder.
     static var executable: URL {
@@ -83,12 +87,61 @@ struct CommandRunner {
         return (exitStatus, stderr, usage.ru_maxrss * 1024)
     }
 
-    /// A fresh temporary folder, removed by the caller with `cleanUp`.
-    static func temporaryFolder() throws -> URL {
-        let url = FileManager.default.temporaryDirectory
-            .appendingPathComponent("classify-e2e-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        return url
+    /// A fresh temporary folder, removed by the caller.
+    static func temporaryFolder() throws -> URL { try TestSupport.temporaryFolder("classify-e2e") }
+
+    /// A digits model trained once per test run and shared by the tests that only read it
+    /// (`train sample-data/digits/train --epochs 3 --hidden 32 --seed 7`). Never modify it.
+    static let sharedDigitsModel: Result<URL, any Error> = Result {
+        let folder = try TestSupport.temporaryFolder("classify-shared-model")
+        let train = repositoryRoot.appendingPathComponent("sample-data/digits/train")
+        let result = try run(["train", train.path, "--model", "digits.safetensors", "--epochs", "3", "--hidden", "32", "--seed", "7"], in: folder)
+        guard result.status == 0 else { throw CocoaError(.fileWriteUnknown, userInfo: [NSLocalizedDescriptionKey: result.stderr]) }
+        return folder.appendingPathComponent("digits.safetensors")
+    }
+
+    /// Starts `classify` with stderr collected as it arrives, and returns once stderr contains
+    /// `marker` (or the process ended, or 180 s passed).
+    static func start(_ arguments: [String], in folder: URL, until marker: String) throws -> (Process, StderrLog) {
+        let process = Process()
+        process.executableURL = executable
+        process.arguments = arguments
+        process.currentDirectoryURL = folder
+        process.standardInput = FileHandle.nullDevice
+        let out = Pipe()
+        process.standardOutput = out
+        let log = StderrLog()
+        let pipe = Pipe()
+        pipe.fileHandleForReading.readabilityHandler = { handle in log.append(handle.availableData) }
+        out.fileHandleForReading.readabilityHandler = { handle in log.appendOut(handle.availableData) }
+        process.standardError = pipe
+        try process.run()
+        let deadline = Date().addingTimeInterval(180)
+        while !log.text.contains(marker) && process.isRunning && Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        return (process, log)
+    }
+
+    /// Runs `classify arguments…` on a pseudo-terminal (`script`), as a user at a terminal sees
+    /// it: returns everything written to the terminal, control characters included.
+    static func runInTerminal(_ arguments: [String], in folder: URL) throws -> (status: Int32, screen: String) {
+        let command = ([executable.path] + arguments).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+        let log = folder.appendingPathComponent("terminal-\(UUID().uuidString).log")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-q", "-e", "-f", "-c", command, log.path]
+        process.currentDirectoryURL = folder
+        var environment = ProcessInfo.processInfo.environment
+        environment["TERM"] = "xterm"
+        environment.removeValue(forKey: "NO_COLOR")
+        process.environment = environment
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        return (process.terminationStatus, (try? String(contentsOf: log, encoding: .utf8)) ?? "")
     }
 
     /// Copies `sample-data/<path>` into `folder` and returns the copy.
@@ -104,6 +157,17 @@ struct CommandRunner {
         let value = try JSONSerialization.jsonObject(with: Data(text.utf8))
         return try #require(value as? [String: Any], "not a JSON object: \(text.prefix(200))")
     }
+}
+
+/// Collects a child's stderr (and stdout) as they arrive.
+final class StderrLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var data = Data()
+    private var outData = Data()
+    func append(_ chunk: Data) { lock.lock(); data.append(chunk); lock.unlock() }
+    func appendOut(_ chunk: Data) { lock.lock(); outData.append(chunk); lock.unlock() }
+    var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
+    var stdout: String { lock.lock(); defer { lock.unlock() }; return String(decoding: outData, as: UTF8.self) }
 }
 
 private final class ReadBox: @unchecked Sendable {

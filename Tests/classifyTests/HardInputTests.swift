@@ -8,12 +8,9 @@ import Testing
 @Suite struct HardInputTests {
     static let fixtures = CommandRunner.repositoryRoot.appendingPathComponent("Tests/ImagingTests/Fixtures")
 
-    /// A small trained model for predicting with (8×8 grey digits, 3 epochs).
+    /// A small trained model for predicting with, trained once for the whole run (only read here).
     private func trainedModel(in tmp: URL) throws -> URL {
-        let train = try CommandRunner.copySampleData("digits/train", into: tmp)
-        let result = try CommandRunner.run(["train", train.path, "--epochs", "2", "--hidden", "16", "--model", "m.safetensors"], in: tmp)
-        #expect(result.status == 0, "stderr: \(result.stderr)")
-        return tmp.appendingPathComponent("m.safetensors")
+        try CommandRunner.sharedDigitsModel.get()
     }
 
     @Test(arguments: [

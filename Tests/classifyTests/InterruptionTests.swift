@@ -6,40 +6,80 @@ import Testing
 @Suite struct InterruptionTests {
     static let forever = ["--epochs", "100000", "--patience", "100000", "--hidden", "16"]
 
-    /// Starts `classify` and returns once its stderr contains `marker`.
     private func start(_ arguments: [String], in folder: URL, until marker: String) throws -> (Process, StderrLog) {
-        let process = Process()
-        process.executableURL = CommandRunner.executable
-        process.arguments = arguments
-        process.currentDirectoryURL = folder
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        let log = StderrLog()
-        let pipe = Pipe()
-        pipe.fileHandleForReading.readabilityHandler = { handle in log.append(handle.availableData) }
-        process.standardError = pipe
-        try process.run()
-        let deadline = Date().addingTimeInterval(180)
-        while !log.text.contains(marker) && process.isRunning && Date() < deadline {
-            Thread.sleep(forTimeInterval: 0.05)
+        try CommandRunner.start(arguments, in: folder, until: marker)
+    }
+
+    /// The epoch lines of a training's stderr: (epoch, validation accuracy as printed, marked best).
+    static func epochLines(_ stderr: String) -> [(epoch: Int, validationAccuracy: String, best: Bool)] {
+        stderr.split(separator: "\n").compactMap { line in
+            let words = line.split(separator: " ")
+            guard words.first == "epoch", let slash = words.dropFirst().first?.split(separator: "/").first,
+                  let epoch = Int(slash), let v = line.range(of: "validation loss ") else { return nil }
+            let accuracy = line[v.upperBound...].split(separator: " ").dropFirst(2).first.map(String.init) ?? ""
+            return (epoch, accuracy, line.hasSuffix("(best)"))
         }
-        return (process, log)
     }
 
     @Test func ctrlCStopsAfterTheBatchAndSavesTheBestModelSoFar() throws {
         let tmp = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: tmp) }
         let train = try CommandRunner.copySampleData("digits/train", into: tmp)
-        let (process, log) = try start(["train", train.path, "--model", "m.safetensors"] + Self.forever, in: tmp, until: " 2/100000")
+        let arguments = ["train", train.path, "--model", "m.safetensors", "--json"] + Self.forever
+        let (process, log) = try start(arguments, in: tmp, until: " 3/100000")
         #expect(process.isRunning)
         process.interrupt()  // SIGINT, as Ctrl-C sends
         process.waitUntilExit()
+        Thread.sleep(forTimeInterval: 0.2)  // the last pipe reads
         #expect(process.terminationReason == .exit)
         #expect(process.terminationStatus == 0, "stderr: \(log.text)")
-        #expect(log.text.contains("Interrupted"))
+        #expect(log.text.contains("Interrupted by Ctrl-C: finishing this batch, then saving the best model so far"))
+        let summary = try CommandRunner.jsonObject(log.stdout)
+        #expect(summary["interrupted"] as? Bool == true)
         let model = try ImageClassifier(contentsOf: tmp.appendingPathComponent("m.safetensors"))
         #expect(model.classes.count == 10)
         #expect(model.network.layers.allSatisfy { $0.weights.elements.allSatisfy(\.isFinite) })
+
+        // The saved epoch is the last one marked best on stderr, with the accuracy printed there.
+        let epochs = Self.epochLines(log.text)
+        #expect(epochs.count >= 3, "stderr: \(log.text)")
+        let best = try #require(epochs.last { $0.best })
+        let saved = try #require(model.summary)
+        #expect(saved.bestEpoch == best.epoch && summary["best_epoch"] as? Int == best.epoch)
+        #expect(saved.epochs == epochs.count)
+        #expect(String(format: "%.1f%%", (saved.validationAccuracy ?? -1) * 100) == best.validationAccuracy)
+        // Its weights are that epoch's: a run stopping after that many epochs (when it was a
+        // whole epoch, not the interrupted one) ends with the same weights.
+        if best.epoch < epochs.count {
+            let again = try CommandRunner.run(["train", train.path, "--model", "again.safetensors", "--epochs", "\(best.epoch)",
+                                               "--patience", "100000", "--hidden", "16"], in: tmp)
+            #expect(again.status == 0, "stderr: \(again.stderr)")
+            let rerun = try ImageClassifier(contentsOf: tmp.appendingPathComponent("again.safetensors"))
+            #expect(rerun.network == model.network, "the saved weights are epoch \(best.epoch)'s")
+        }
+    }
+
+    @Test func aSecondCtrlCQuitsAtOnceWithoutSaving() throws {
+        let tmp = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let train = try CommandRunner.copySampleData("fruit/train", into: tmp)
+        // One batch of 360 per epoch through 3072-2048-2 (~14 GFLOP): after the first epoch line
+        // (the Ctrl-C handler is in place by then), the second epoch's batch takes long enough for
+        // the second signal to arrive while the first still waits for it to finish.
+        let arguments = ["train", train.path, "--model", "m.safetensors", "--hidden", "2048", "--batch-size", "360",
+                         "--epochs", "100000", "--patience", "100000", "--threads", "1"]
+        let (process, log) = try start(arguments, in: tmp, until: " 1/100000  loss")
+        #expect(log.text.contains(" 1/100000  loss") && process.isRunning, "stderr: \(log.text)")
+        process.interrupt()
+        Thread.sleep(forTimeInterval: 0.05)
+        let second = Date()
+        process.interrupt()
+        process.waitUntilExit()
+        Thread.sleep(forTimeInterval: 0.2)
+        #expect(Date().timeIntervalSince(second) < 5, "quits at once")
+        #expect(process.terminationReason == .exit && process.terminationStatus == 130, "stderr: \(log.text)")
+        #expect(log.text.contains("Interrupted by Ctrl-C a second time: quitting now without saving."))
+        #expect(!FileManager.default.fileExists(atPath: tmp.appendingPathComponent("m.safetensors").path))
     }
 
     @Test func sigkillDuringTrainingLeavesTheExistingModelIntact() throws {
@@ -94,14 +134,6 @@ import Testing
         #expect(result.stderr.contains("diverged") && result.stderr.contains("lower learning rate"))
         #expect(!FileManager.default.fileExists(atPath: tmp.appendingPathComponent("classifier.safetensors").path))
     }
-}
-
-/// Collects a child's stderr as it arrives.
-final class StderrLog: @unchecked Sendable {
-    private let lock = NSLock()
-    private var data = Data()
-    func append(_ chunk: Data) { lock.lock(); data.append(chunk); lock.unlock() }
-    var text: String { lock.lock(); defer { lock.unlock() }; return String(decoding: data, as: UTF8.self) }
 }
 
 private final class StatusBox: @unchecked Sendable {

@@ -18,6 +18,7 @@ import Imaging
 /// | `activations` | JSON array, one activation name per layer |
 /// | `cost` | `cross-entropy` or `quadratic` |
 /// | `training` | JSON object of the `TrainingSummary`, snake_case keys (absent when there is none) |
+/// | `history` | JSON array, one `{epoch, training_loss, training_accuracy, validation_loss?, validation_accuracy?}` per epoch (absent when empty) |
 ///
 /// `normalization` is `value / 255` in version 1 and `(value / 255 - input.mean) / input.deviation`
 /// in version 2.
@@ -83,6 +84,18 @@ extension ImageClassifier {
             }
             metadata["training"] = JSONValue.object(training).serialized()
         }
+        if !trainingHistory.isEmpty {
+            metadata["history"] = JSONValue.array(trainingHistory.map { record in
+                var entry: [String: JSONValue] = [
+                    "epoch": .integer(record.epoch),
+                    "training_loss": .double(record.trainingLoss),
+                    "training_accuracy": .double(record.trainingAccuracy),
+                ]
+                if let loss = record.validationLoss { entry["validation_loss"] = .double(loss) }
+                if let accuracy = record.validationAccuracy { entry["validation_accuracy"] = .double(accuracy) }
+                return .object(entry)
+            }).serialized()
+        }
         return ModelFile(tensors: tensors, metadata: metadata)
     }
 
@@ -130,6 +143,7 @@ extension ImageClassifier {
         let summary = try reader.trainingSummary()
         let temperature = try reader.temperature()
         let standardization = try reader.standardization(in: modelFile, inputCount: inputFormat.inputCount)
+        let history = try reader.trainingHistory()
 
         var expectedNames: Set<String> = reader.version == "1" ? [] : [Self.inputMeanTensor, Self.inputDeviationTensor]
         for i in activations.indices {
@@ -191,7 +205,7 @@ extension ImageClassifier {
                 + "requires '\(cost.outputActivation.rawValue)'")
         }
         self.init(network: Network(layers: layers, cost: cost), classes: classes, inputFormat: inputFormat,
-                  inputStandardization: standardization, temperature: temperature, summary: summary)
+                  inputStandardization: standardization, temperature: temperature, summary: summary, trainingHistory: history)
     }
 }
 

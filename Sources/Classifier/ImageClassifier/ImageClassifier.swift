@@ -55,10 +55,13 @@ public struct ImageClassifier: Sendable, Equatable {
     /// for format-1 files, and for the quadratic cost's sigmoid outputs).
     public var temperature: Float
     public var summary: TrainingSummary?
+    /// One record per epoch trained, in order (empty for models saved before the history was kept).
+    /// Training that continues from this model appends to it.
+    public var trainingHistory: [EpochRecord]
 
     public init(network: Network, classes: [String], inputFormat: InputFormat,
                 inputStandardization: InputStandardization? = nil, temperature: Float = 1,
-                summary: TrainingSummary? = nil) {
+                summary: TrainingSummary? = nil, trainingHistory: [EpochRecord] = []) {
         precondition(network.sizes.last == classes.count,
                      "network has \(network.sizes.last ?? 0) outputs but \(classes.count) classes")
         precondition(network.sizes.first == inputFormat.inputCount,
@@ -72,5 +75,6 @@ public struct ImageClassifier: Sendable, Equatable {
         self.inputStandardization = inputStandardization ?? .identity(inputCount: inputFormat.inputCount)
         self.temperature = temperature
         self.summary = summary
+        self.trainingHistory = trainingHistory
     }
 }

@@ -135,6 +135,45 @@ struct ModelFileReader {
     }
 }
 
+extension ModelFileReader {
+    /// `history`: a JSON array of per-epoch records, or `[]` when absent (models saved before the
+    /// history was kept).
+    func trainingHistory() throws(ClassifierError) -> [EpochRecord] {
+        guard let text = metadata["history"] else { return [] }
+        let records: [StoredEpochRecord]
+        do {
+            records = try JSONDecoder().decode([StoredEpochRecord].self, from: Data(text.utf8))
+        } catch {
+            throw invalid("the 'history' metadata is not a JSON array of {epoch, training_loss, training_accuracy, "
+                + "validation_loss, validation_accuracy} objects with numbers")
+        }
+        for (i, record) in records.enumerated() where record.epoch < 1 {
+            throw invalid("entry \(i) of the 'history' metadata has epoch \(record.epoch); epochs count from 1")
+        }
+        return records.map {
+            EpochRecord(epoch: $0.epoch, trainingLoss: $0.trainingLoss, trainingAccuracy: $0.trainingAccuracy,
+                        validationLoss: $0.validationLoss, validationAccuracy: $0.validationAccuracy)
+        }
+    }
+}
+
+/// One entry of the `history` metadata as stored (snake_case keys).
+private struct StoredEpochRecord: Decodable {
+    var epoch: Int
+    var trainingLoss: Double
+    var trainingAccuracy: Double
+    var validationLoss: Double?
+    var validationAccuracy: Double?
+
+    enum CodingKeys: String, CodingKey {
+        case epoch
+        case trainingLoss = "training_loss"
+        case trainingAccuracy = "training_accuracy"
+        case validationLoss = "validation_loss"
+        case validationAccuracy = "validation_accuracy"
+    }
+}
+
 /// The `training` metadata as stored: `TrainingSummary` with snake_case keys. Explicit coding
 /// keys rather than `.convertFromSnakeCase`, which would also rewrite the hyper-parameter names.
 private struct StoredTrainingSummary: Decodable {
