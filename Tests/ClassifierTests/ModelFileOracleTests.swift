@@ -31,13 +31,14 @@ import Testing
         #expect((8 + length) % 8 == 0, "the data buffer starts 8-byte aligned")
         let header = try #require(try JSONSerialization.jsonObject(with: Data(bytes[8 ..< 8 + length])) as? [String: Any])
         let metadata = try #require(header["__metadata__"] as? [String: String])
-        #expect(metadata["format"] == "classify" && metadata["format_version"] == "1" && metadata["cost"] == "cross-entropy")
+        #expect(metadata["format"] == "classify" && metadata["format_version"] == "2" && metadata["cost"] == "cross-entropy")
         #expect(metadata["classes"] == #"["b","a","c"]"#)
         #expect(metadata["activations"] == #"["arctan","softmax"]"#)
         let input = try #require(try JSONSerialization.jsonObject(with: Data((metadata["input"] ?? "").utf8)) as? [String: Any])
         #expect(input["width"] as? Int == 3 && input["height"] as? Int == 2)
         #expect(input["color"] as? String == "rgb" && input["background"] as? String == "#000000")
-        #expect(input["normalization"] as? String == "value / 255")
+        #expect(input["normalization"] as? String == "(value / 255 - input.mean) / input.deviation")
+        #expect(metadata["temperature"].flatMap(Float.init) == classifier.temperature)
         let data = bytes[(8 + length)...]
         var end = 0
         for (l, layer) in classifier.network.layers.enumerated() {
@@ -54,8 +55,19 @@ import Testing
                 end = max(end, offsets[1])
             }
         }
+        let standardization = classifier.inputStandardization
+        for (name, values) in [("input.mean", standardization.mean), ("input.deviation", standardization.deviation)] {
+            let entry = try #require(header[name] as? [String: Any])
+            #expect(entry["dtype"] as? String == "F32" && entry["shape"] as? [Int] == [values.count])
+            let offsets = try #require(entry["data_offsets"] as? [Int])
+            let decoded = (0 ..< values.count).map { i in
+                Self.float(data[data.startIndex + offsets[0] + 4 * i ..< data.startIndex + offsets[0] + 4 * i + 4])
+            }
+            #expect(decoded == values, "\(name)")
+            end = max(end, offsets[1])
+        }
         #expect(end == data.count, "the tensors cover the whole buffer")
-        #expect(header.count == 5, "four tensors and the metadata")
+        #expect(header.count == 7, "four layer tensors, input.mean, input.deviation and the metadata")
     }
 
     @Test func aPythonWrittenFileLoadsWithNumpysWeightsAndProbabilities() throws {
