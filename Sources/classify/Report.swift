@@ -58,8 +58,11 @@ struct ReportCommand: ParsableCommand {
         let metrics = evaluation.metrics
         let report = Report(modelName: modelOptions.model, folderName: directory, classifier: classifier,
                             files: loaded.files.map(\.relativePath), dataset: loaded.dataset,
-                            evaluation: evaluation, skippedCount: loaded.skipped.count,
-                            mistakeLimit: mistakes)
+                            evaluation: evaluation, balancedAccuracy: metrics.balancedAccuracy,
+                            calibration: Report.Calibration(
+                                expectedCalibrationError: evaluation.calibration.expectedCalibrationError,
+                                bins: evaluation.calibration.bins.map { .init(confidence: $0.confidence, accuracy: $0.accuracy, count: $0.count) }),
+                            skippedCount: loaded.skipped.count, mistakeLimit: mistakes)
         let out = fileURL(output)
         // The shared writer: atomic, and never replaces a device, FIFO or folder (issue 14).
         try Report.write(report.html(), to: out)

@@ -28,8 +28,9 @@ import Testing
         #expect(html.contains("Loss per epoch") && html.contains("best epoch \(summary.bestEpoch)"))
         #expect(html.components(separatedBy: "<figure class=\"mistake\"").count - 1 == 3)
         let pictures = try FileManager.default.contentsOfDirectory(atPath: tmp.appendingPathComponent("pictures").path).sorted()
+        // evaluate's calibration (issue 10) gives the reliability diagram too.
         #expect(pictures == ["class-means.png", "confusion.svg", "first-layer-weights.png", "mistakes.png", "per-class.svg",
-                             "training-accuracy.svg", "training-loss.svg"])
+                             "reliability.svg", "training-accuracy.svg", "training-loss.svg"])
         let weights = try PNG.decode(contentsOf: tmp.appendingPathComponent("pictures/first-layer-weights.png"))
         #expect(weights.channels == 3 && weights.width > 8 * 4)
     }
