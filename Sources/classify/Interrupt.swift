@@ -22,20 +22,24 @@ final class InterruptFlag: @unchecked Sendable {
         for (number, name) in Self.signals {
             signal(number, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: number, queue: .global())
-            source.setEventHandler { [weak self] in self?.raise(number, name) }
+            // `data` counts the signals since the last call: two quick Ctrl-Cs can arrive as one event.
+            // (The source holds its handler and the handler the source: both live as long as the process.)
+            source.setEventHandler { [weak self, source] in self?.raise(number, name, count: source.data) }
             source.resume()
             sources.append(source)
         }
     }
 
-    private func raise(_ number: Int32, _ name: String) {
+    private func raise(_ number: Int32, _ name: String, count: UInt) {
         lock.lock()
-        let second = raisedBy != nil
+        let second = raisedBy != nil || count > 1
         if !second { raisedBy = name }
         lock.unlock()
         if second {
             Console.errRaw("\nInterrupted by \(name) a second time: quitting now without saving.\n")
-            exit(128 + number)
+            // _exit, not exit: atexit handlers and the runtime's teardown would race the threads
+            // still training, and the process could then die of a signal instead of this status.
+            _exit(128 + number)
         }
         Console.errRaw("\nInterrupted by \(name): finishing this batch, then saving the best model so far"
             + " (send it again to quit at once).\n")

@@ -78,8 +78,9 @@ struct Train: ParsableCommand {
         + "everything and keeps the last epoch).", valueName: "fraction"))
     var validationSplit: Double = TrainingConfiguration().validationFraction
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("The random seed: the same data and seed give the same model file "
-        + "(default: 42, or the --from model's).", valueName: "n"))
+    @Option(parsing: .unconditional,
+            help: ArgumentHelp("The random seed: the same data and seed give the same model file "
+                + "(default: 42, or the --from model's).", valueName: "n"))
     var seed: UInt64?
 
     @Option(help: ArgumentHelp("The network's input size, e.g. 28x28 (default: the images' most common size, shrunk "

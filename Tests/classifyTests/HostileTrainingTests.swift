@@ -98,7 +98,9 @@ import Testing
         for i in 0..<8 { try bytes.write(to: bombs.appendingPathComponent("\(i).png")) }
         let eight = try CommandRunner.runMeasuringPeakMemory(["predict", "--threads", "8", "--model", model.path, bombs.path], in: tmp)
         #expect(eight.status == 0, "\(eight.stderr)")
-        #expect(eight.peakBytes < 128 << 20, "eight bombs in parallel: \(eight.peakBytes >> 20) MiB")
+        // Decoded whole, the eight would need 8 · 6.25 M · 4 samples · 2 bytes = 400 MB; streamed, the
+        // peak is the process's base plus a band of rows per worker (137–151 MB seen under load, ~33 MB quiet).
+        #expect(eight.peakBytes < 256 << 20, "eight bombs in parallel: \(eight.peakBytes >> 20) MiB")
         // Interlaced images cannot stream: the workers share a 256 MiB budget instead of holding
         // eight whole images (8 × 6.25 M pixels × (4 × 3 + 4) bytes ≈ 0.8 GB) at once.
         let adam7 = Data(ZeroPNG.bytes(width: 2_500, height: 2_500, interlaced: true))

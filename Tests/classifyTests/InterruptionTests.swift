@@ -111,7 +111,8 @@ import Testing
         for seed in ["1", "2"] {
             group.enter()
             DispatchQueue.global().async {
-                let outcome = try? CommandRunner.run(["train", train.path, "--model", "shared.safetensors", "--epochs", "2", "--hidden", "8", "--seed", seed], in: tmp)
+                let arguments = ["train", train.path, "--model", "shared.safetensors", "--epochs", "2", "--hidden", "8", "--seed", seed]
+                let outcome = try? CommandRunner.run(arguments, in: tmp)
                 statuses.add(outcome?.status ?? -1)
                 group.leave()
             }
