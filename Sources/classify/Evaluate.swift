@@ -43,12 +43,7 @@ struct Evaluate: ParsableCommand {
         let classifier = try ImageClassifier(contentsOf: modelOptions.modelURL)
         let threads = threadOptions.count
         let engine = try matrixEngine(fallback: .builtin)  // batched forward passes only: no BLAS needed
-        let root = fileURL(directory)
-        let loaded = try ImageDataset(evaluationFolder: root, classes: classifier.classes,
-                                       inputFormat: classifier.inputFormat, threads: threads)
-        for skipped in loaded.skipped {
-            Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
-        }
+        let loaded = try loadTestFolder(directory, for: classifier, threads: threads)
 
         let evaluation = classifier.evaluation(on: loaded.dataset, engine: engine, threads: threads)
         let (labels, predicted, confidence) = (evaluation.labels, evaluation.predicted, evaluation.confidence)

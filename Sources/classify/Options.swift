@@ -71,3 +71,14 @@ func matrixEngine(fallback: MatrixEngine? = nil) throws -> MatrixEngine {
 /// 784-128-10 ReLU SGD batch 64, measured by Benchmarks/run.py: 1 / 0.82 on one thread, the best
 /// case for OpenBLAS (on two threads of a loaded machine the two were level; Benchmarks/README.md).
 let measuredOpenBLASSpeedup = "1.2"
+
+/// The test folder of `evaluate` and `report`: the images of the classes the model knows, in its input
+/// format, with each skipped file reported on stderr.
+func loadTestFolder(_ directory: String, for classifier: ImageClassifier, threads: Int) throws -> ImageDataset {
+    let loaded = try ImageDataset(evaluationFolder: fileURL(directory), classes: classifier.classes,
+                                  inputFormat: classifier.inputFormat, threads: threads)
+    for skipped in loaded.skipped {
+        Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
+    }
+    return loaded
+}

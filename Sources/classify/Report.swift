@@ -47,12 +47,7 @@ struct ReportCommand: ParsableCommand {
         let classifier = try ImageClassifier(contentsOf: modelOptions.modelURL)
         let threads = threadOptions.count
         let engine = try matrixEngine(fallback: .builtin)  // batched forward passes only, as in evaluate
-        let root = fileURL(directory)
-        let loaded = try ImageDataset(evaluationFolder: root, classes: classifier.classes,
-                                      inputFormat: classifier.inputFormat, threads: threads)
-        for skipped in loaded.skipped {
-            Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
-        }
+        let loaded = try loadTestFolder(directory, for: classifier, threads: threads)
         // The same call as `evaluate`, so the page shows the numbers `evaluate --json` prints.
         let evaluation = classifier.evaluation(on: loaded.dataset, engine: engine, threads: threads)
         let metrics = evaluation.metrics
