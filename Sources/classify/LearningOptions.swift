@@ -5,6 +5,10 @@ extension StandardizationMode: ExpressibleByArgument {}
 extension EpochSelection: ExpressibleByArgument {}
 extension ClassWeighting: ExpressibleByArgument {}
 extension LearningRateSchedule: ExpressibleByArgument {}
+extension Augmentation: ExpressibleByArgument {
+    public init?(argument: String) { self.init(parsing: argument) }
+    public var defaultValueDescription: String { description }
+}
 
 /// `train`'s options for how the network generalizes: standardization, epoch selection, the
 /// refit and its schedule, class weighting (defaults and measurements in README.md).
@@ -24,6 +28,11 @@ struct LearningOptions: ParsableArguments {
     @Option(help: ArgumentHelp("The refit's learning-rate schedule: cosine (decay to 0) or constant.", valueName: "name"))
     var schedule: LearningRateSchedule = TrainingConfiguration().schedule
 
+    @Option(help: ArgumentHelp("Random changes to each training image, every epoch: shift (move by up to 1/16 of the "
+        + "image's size), flip (mirror left-right: for scenes and objects, never for digits or text), both as "
+        + "shift,flip, or none.", valueName: "list"))
+    var augment: Augmentation = TrainingConfiguration().augmentation
+
     @Flag(inversion: .prefixedNo, help: ArgumentHelp("After choosing the epoch count on the validation images, retrain "
         + "on every image for that many epochs and save that model."))
     var refit = TrainingConfiguration().refit
@@ -35,5 +44,6 @@ struct LearningOptions: ParsableArguments {
         configuration.refit = refit
         configuration.classWeight = classWeight
         configuration.schedule = schedule
+        configuration.augmentation = augment
     }
 }

@@ -178,9 +178,14 @@ import Testing
         let best = try #require(result.history.first { $0.epoch == result.summary.bestEpoch })
         #expect(best.isBest)
         let losses = result.history.compactMap(\.validationLoss)
-        if selection == .loss {
+        switch selection {
+        case .loss:
             #expect(best.validationLoss == losses.min())
-        } else {
+        case .calibratedLoss:
+            let calibrated = result.history.compactMap(\.calibratedValidationLoss)
+            #expect(calibrated.count == result.history.count && best.calibratedValidationLoss == calibrated.min())
+            #expect(zip(calibrated, losses).allSatisfy { $0 <= $1 + 1e-6 }, "T = 1 is among the temperatures tried")
+        case .accuracy:
             let top = result.history.compactMap(\.validationAccuracy).max()
             #expect(best.validationAccuracy == top)
             #expect(best.validationLoss == result.history.filter { $0.validationAccuracy == top }.compactMap(\.validationLoss).min())

@@ -74,8 +74,8 @@ public struct ImageDataset: Sendable {
                     + "\(root.relativePath)/apple/*.png and \(root.relativePath)/orange/*.png)")
         }
         let labels = samples.labels.map { newLabel[$0] }
-        self.dataset = Dataset(inputs: samples.inputs, labels: labels,
-                               inputCount: samples.inputCount, classCount: classes.count)
+        self.dataset = Dataset(inputs: samples.inputs, labels: labels, inputCount: samples.inputCount, classCount: classes.count,
+                               imageShape: ImageShape(width: format.width, height: format.height, channels: format.color.channels))
         self.classes = classes
         self.files = samples.files
         self.skipped = skipped
@@ -111,7 +111,9 @@ public struct ImageDataset: Sendable {
                 reason: "'\(root.relativePath)' has no PNG images in class folders named like the model's classes"
                     + " (\(classes.joined(separator: ", ")))")
         }
-        self.dataset = Dataset(inputs: inputs, labels: labels, inputCount: d, classCount: classes.count)
+        self.dataset = Dataset(inputs: inputs, labels: labels, inputCount: d, classCount: classes.count,
+                               imageShape: ImageShape(width: inputFormat.width, height: inputFormat.height,
+                                                      channels: inputFormat.color.channels))
         self.classes = classes
         self.files = files
         self.skipped = skipped

@@ -82,4 +82,9 @@ public struct InputStandardization: Sendable, Equatable {
         gather(bytes, rows: Array(0 ..< rows)[...], into: &x)
         return x
     }
+
+    /// The network inputs of every example of `dataset`, as an `N × inputCount` matrix.
+    func inputs(of dataset: Dataset) -> Matrix {
+        Matrix(rows: dataset.count, columns: inputCount, elements: inputs(fromBytes: dataset.inputs))
+    }
 }

@@ -12,10 +12,12 @@ public struct Dataset: Sendable, Equatable {
     public var inputCount: Int
     /// Number of classes (the network's output layer size).
     public var classCount: Int
+    /// The images' width, height and channels when the rows are images (`Augmentation` needs it).
+    public var imageShape: ImageShape?
 
     /// Creates a dataset; the shapes must agree (`inputs.count == labels.count × inputCount`,
     /// every label in `0 ..< classCount`) — a mismatch is a programmer error.
-    public init(inputs: [UInt8], labels: [Int], inputCount: Int, classCount: Int) {
+    public init(inputs: [UInt8], labels: [Int], inputCount: Int, classCount: Int, imageShape: ImageShape? = nil) {
         precondition(inputCount >= 0 && classCount >= 0, "negative inputCount \(inputCount) or classCount \(classCount)")
         precondition(inputs.count == labels.count * inputCount,
                      "inputs.count \(inputs.count) != labels.count \(labels.count) × inputCount \(inputCount)")
@@ -25,6 +27,7 @@ public struct Dataset: Sendable, Equatable {
         self.labels = labels
         self.inputCount = inputCount
         self.classCount = classCount
+        self.imageShape = imageShape.flatMap { $0.byteCount == inputCount ? $0 : nil }
     }
 
     /// Number of examples.
@@ -35,7 +38,8 @@ public struct Dataset: Sendable, Equatable {
         var inputs = [UInt8]()
         inputs.reserveCapacity(indices.count * inputCount)
         for i in indices { inputs.append(contentsOf: self.inputs[i * inputCount ..< (i + 1) * inputCount]) }
-        return Dataset(inputs: inputs, labels: indices.map { labels[$0] }, inputCount: inputCount, classCount: classCount)
+        return Dataset(inputs: inputs, labels: indices.map { labels[$0] }, inputCount: inputCount, classCount: classCount,
+                       imageShape: imageShape)
     }
 
     /// Stratified split: `validationFraction` of each class goes to validation.

@@ -49,8 +49,14 @@ struct EpochLoop {
         let perClass = byClass.map(\.count).max() ?? 0
         if c.classWeight == .balanced { order = Array(repeating: 0, count: perClass * byClass.filter { !$0.isEmpty }.count) }
         let batchCount = (order.count + m - 1) / m
+        // Augmented copies of a batch's images, gathered from here instead of `training.inputs`.
+        let shape = training.imageShape.flatMap { c.augmentation.changes($0) ? $0 : nil }
+        var augmented = [UInt8](repeating: 0, count: shape == nil ? 0 : m * training.inputCount)
+        let batchRows = Array(0 ..< m)
         let clock = ContinuousClock()
-        var (bestAccuracy, bestLoss) = (-1.0, Double.infinity)
+        var (bestAccuracy, bestLoss, bestCriterion) = (-1.0, Double.infinity, Double.infinity)
+        let calibrates = hasValidation && c.selection == .calibratedLoss && c.cost == .crossEntropy
+        let validationInputs = calibrates ? standardization.inputs(of: validation) : nil
         // Cosine decay over a run of known length (the refit): η_t = η · ½(1 + cos(π t / T)), t = steps taken.
         let decays = isRefit && c.schedule == .cosine
         let totalSteps = Double(maxEpochs * batchCount)
@@ -77,7 +83,12 @@ struct EpochLoop {
                 }
                 step += 1
                 for (i, index) in order[range].enumerated() { workspace.labels[i] = training.labels[index] }
-                standardization.gather(training.inputs, rows: order[range], into: &workspace.x)
+                if let shape {
+                    c.augmentation.apply(to: training.inputs, rows: order[range], shape: shape, into: &augmented, using: &generator)
+                    standardization.gather(augmented, rows: batchRows[..<rows], into: &workspace.x)
+                } else {
+                    standardization.gather(training.inputs, rows: order[range], into: &workspace.x)
+                }
                 network.forward(rows: rows, workspace: &workspace)
                 let (loss, ok) = c.cost.totalLoss(outputs: workspace.output, labels: workspace.labels[..<rows],
                                                   rows: rows, columns: classes)
@@ -114,12 +125,17 @@ struct EpochLoop {
                 guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
                 report.validationLoss = loss
                 report.validationAccuracy = accuracy
-                report.isBest = c.selection == .loss ? loss < bestLoss
-                    : accuracy > bestAccuracy || (accuracy == bestAccuracy && loss < bestLoss)
+                if let validationInputs {
+                    let z = network.logits(validationInputs, engine: c.engine, threads: c.threads)
+                    report.calibratedValidationLoss = Trainer.temperatureFit(logits: z, labels: validation.labels).loss
+                }
+                report.isBest = c.selection == .accuracy ? accuracy > bestAccuracy || (accuracy == bestAccuracy && loss < bestLoss)
+                    : (report.calibratedValidationLoss ?? loss) < bestCriterion
             }
             if report.isBest {
                 best = network
                 (bestAccuracy, bestLoss) = (report.validationAccuracy ?? 0, report.validationLoss ?? report.trainingLoss)
+                bestCriterion = report.calibratedValidationLoss ?? bestLoss
                 bestIndex = history.count
                 epochsWithoutImprovement = 0
             } else {

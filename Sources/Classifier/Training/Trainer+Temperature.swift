@@ -14,10 +14,17 @@ extension Trainer {
     static func fitTemperature(_ network: Network, on validation: Dataset,
                                standardization: InputStandardization) -> Float {
         guard validation.count > 0 else { return 1 }
-        let n = validation.count, k = validation.classCount
-        var x = [Float](repeating: 0, count: n * validation.inputCount)
-        standardization.gather(validation.inputs, rows: Array(0 ..< n)[...], into: &x)
-        let z = network.logits(Matrix(rows: n, columns: validation.inputCount, elements: x)).elements.map(Double.init)
+        let z = network.logits(standardization.inputs(of: validation))
+        return temperatureFit(logits: z, labels: validation.labels).temperature
+    }
+
+    /// The golden-section search of `fitTemperature` on given logits `z` (`n × k`, row `i` the
+    /// logits of the example labelled `labels[i]`): the temperature and `NLL(T)` there, the
+    /// *calibrated* validation loss that `EpochSelection.calibratedLoss` ranks epochs by.
+    static func temperatureFit(logits: Matrix, labels: [Int]) -> (temperature: Float, loss: Double) {
+        let n = logits.rows, k = logits.columns
+        guard n > 0, k > 0 else { return (1, 0) }
+        let z = logits.elements.map(Double.init)
         func nll(_ logT: Double) -> Double {
             let t = Foundation.exp(logT)
             var total = 0.0
@@ -25,7 +32,7 @@ extension Trainer {
                 let row = z[i * k ..< (i + 1) * k]
                 let top = row.max() ?? 0
                 let sum = row.reduce(0.0) { $0 + Foundation.exp(($1 - top) / t) }
-                total += Foundation.log(sum) - (z[i * k + validation.labels[i]] - top) / t
+                total += Foundation.log(sum) - (z[i * k + labels[i]] - top) / t
             }
             return total / Double(n)
         }
@@ -44,7 +51,8 @@ extension Trainer {
                 fd = nll(d)
             }
         }
-        let t = Float(Foundation.exp((a + b) / 2))
-        return t.isFinite && t > 0 ? t : 1
+        let logT = (a + b) / 2
+        let t = Float(Foundation.exp(logT))
+        return t.isFinite && t > 0 ? (t, nll(logT)) : (1, nll(0))
     }
 }

@@ -10,6 +10,9 @@ public struct EpochReport: Sendable, Equatable {
     public var trainingAccuracy: Double
     /// Mean cost on the validation part after the epoch; `nil` without validation.
     public var validationLoss: Double?
+    /// The validation loss at the temperature that minimises it (`Trainer.temperatureFit`): what
+    /// `EpochSelection.calibratedLoss` ranks epochs by; `nil` under the other selections.
+    public var calibratedValidationLoss: Double? = nil
     /// Fraction of validation examples classified correctly after the epoch; `nil` without validation.
     public var validationAccuracy: Double?
     /// Training throughput of the epoch (examples per second of forward + backward + update).

@@ -38,7 +38,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// How inputs are standardised before the network (`InputStandardization`).
     public var standardization: StandardizationMode = .none
     /// What picks the best epoch on the validation images.
-    public var selection: EpochSelection = .loss
+    public var selection: EpochSelection = .calibratedLoss
     /// After choosing the epoch count on the validation images, train a fresh network on every
     /// image for that many epochs and keep it (no effect without validation).
     public var refit = true
@@ -46,6 +46,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var calibrate = true
     /// The learning-rate schedule of the refit (constant during the validated run).
     public var schedule: LearningRateSchedule = .constant
+    /// Random shifts (and flips) of the training images, per example and epoch (`Augmentation`).
+    public var augmentation = Augmentation(shift: true)
     /// How the classes weigh in training: `.none` (as many as their examples) or `.balanced`
     /// (every class sampled equally often per epoch).
     public var classWeight: ClassWeighting = .none
@@ -114,6 +116,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "refit": "\(refit)",
             "class_weight": classWeight.rawValue,
             "schedule": schedule.rawValue,
+            "augment": augmentation.description,
         ]
     }
 }
@@ -143,6 +146,10 @@ public enum EpochSelection: String, Sendable, Equatable, CaseIterable {
     case accuracy
     /// Lowest validation loss.
     case loss
+    /// Lowest validation loss at the temperature fitted for that epoch (`Trainer.temperatureFit`):
+    /// overconfidence, which temperature scaling removes anyway, no longer ends training while
+    /// the ranking of the classes still improves (cross-entropy; the plain loss otherwise).
+    case calibratedLoss = "calibrated-loss"
 }
 
 /// How much each class weighs in training.

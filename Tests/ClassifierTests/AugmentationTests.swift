@@ -1,0 +1,124 @@
+import Testing
+@testable import Classifier
+
+@Suite struct AugmentationTests {
+    /// The naive reference: pixel `(x, y)` of the result is pixel `(clamp(m(x) − dx), clamp(y − dy))` of the source.
+    static func naive(_ image: [UInt8], _ shape: ImageShape, dx: Int, dy: Int, mirrored: Bool) -> [UInt8] {
+        var out = [UInt8](repeating: 0, count: shape.byteCount)
+        for y in 0 ..< shape.height {
+            for x in 0 ..< shape.width {
+                let sx = min(max((mirrored ? shape.width - 1 - x : x) - dx, 0), shape.width - 1)
+                let sy = min(max(y - dy, 0), shape.height - 1)
+                for c in 0 ..< shape.channels {
+                    out[(y * shape.width + x) * shape.channels + c] = image[(sy * shape.width + sx) * shape.channels + c]
+                }
+            }
+        }
+        return out
+    }
+
+    static let cases: [(ImageShape, Int, Int, Bool)] = [
+        (ImageShape(width: 5, height: 4, channels: 1), 0, 0, false),
+        (ImageShape(width: 5, height: 4, channels: 1), 2, -1, false),
+        (ImageShape(width: 5, height: 4, channels: 3), -2, 1, true),
+        (ImageShape(width: 3, height: 7, channels: 3), 1, 3, false),
+        (ImageShape(width: 1, height: 1, channels: 1), 1, -1, true),
+        (ImageShape(width: 4, height: 4, channels: 2), -4, 4, true),
+    ]
+
+    @Test("the transform kernel matches the naive shift and mirror", arguments: cases)
+    func transformMatchesNaive(shape: ImageShape, dx: Int, dy: Int, mirrored: Bool) {
+        var generator = SeededGenerator(seed: 3)
+        let source = (0 ..< 3 * shape.byteCount).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
+        var target = [UInt8](repeating: 7, count: 2 * shape.byteCount)
+        Kernels.transform(source, row: 2, shape: shape, dx: dx, dy: dy, mirrored: mirrored, into: &target, row: 1)
+        let row2 = Array(source[2 * shape.byteCount ..< 3 * shape.byteCount])
+        #expect(Array(target[shape.byteCount...]) == Self.naive(row2, shape, dx: dx, dy: dy, mirrored: mirrored))
+        #expect(target[..<shape.byteCount].allSatisfy { $0 == 7 }, "other rows are untouched")
+        if dx == 0 && dy == 0 && !mirrored { #expect(Array(target[shape.byteCount...]) == row2) }
+    }
+
+    @Test("--augment values", arguments: [
+        ("shift", Augmentation(shift: true)), ("flip", Augmentation(flip: true)),
+        ("shift,flip", Augmentation(shift: true, flip: true)), ("Flip, shift", Augmentation(shift: true, flip: true)),
+        ("none", Augmentation.none), ("None", Augmentation.none),
+    ])
+    func parses(text: String, expected: Augmentation) {
+        #expect(Augmentation(parsing: text) == expected)
+        #expect(Augmentation(parsing: expected.description) == expected)
+    }
+
+    @Test("bad --augment values are refused", arguments: ["", "rotate", "shift,", "none,shift", "shift;flip"])
+    func refuses(text: String) {
+        #expect(Augmentation(parsing: text) == nil)
+    }
+
+    @Test("shift radius grows with the image: none at 8×8, 1 at 16×16, 2 at 28×28 and 32×32, 4 at 64×64", arguments: [
+        (8, 8, 0), (9, 20, 0), (10, 10, 1), (16, 16, 1), (28, 28, 2), (32, 32, 2), (36, 27, 2), (64, 64, 4), (2, 100, 0),
+    ])
+    func radius(width: Int, height: Int, expected: Int) {
+        #expect(Augmentation.shiftRadius(for: ImageShape(width: width, height: height, channels: 1)) == expected)
+    }
+
+    @Test("every augmented row is its image shifted by at most the radius, and the draws vary")
+    func applyStaysWithinTheRadius() {
+        let shape = ImageShape(width: 28, height: 28, channels: 1)
+        var generator = SeededGenerator(seed: 9)
+        let bytes = (0 ..< 4 * shape.byteCount).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
+        let rows = Array(repeating: [3, 1, 0, 2], count: 10).flatMap { $0 }
+        var batch = [UInt8](repeating: 0, count: rows.count * shape.byteCount)
+        Augmentation(shift: true, flip: true).apply(to: bytes, rows: rows[...], shape: shape, into: &batch, using: &generator)
+        let r = Augmentation.shiftRadius(for: shape)
+        var seen = Set<[Int]>()
+        for (i, index) in rows.enumerated() {
+            let image = Array(bytes[index * shape.byteCount ..< (index + 1) * shape.byteCount])
+            let got = Array(batch[i * shape.byteCount ..< (i + 1) * shape.byteCount])
+            let matches = (-r ... r).flatMap { dx in (-r ... r).flatMap { dy in [false, true].map { [dx, dy, $0 ? 1 : 0] } } }
+                .filter { Self.naive(image, shape, dx: $0[0], dy: $0[1], mirrored: $0[2] == 1) == got }
+            #expect(matches.count == 1, "row \(i) is one shift of its image")
+            seen.formUnion(matches)
+        }
+        #expect(seen.count > 10, "the draws vary: \(seen.count) distinct transforms in 40 rows")
+    }
+
+    /// Two classes of 16×16 images: a bright bar in the top or the bottom quarter.
+    static func bars(count: Int) -> Dataset {
+        var generator = SeededGenerator(seed: 5)
+        var (inputs, labels) = ([UInt8](), [Int]())
+        for i in 0 ..< count {
+            let row = i % 2 == 0 ? Int.random(in: 0 ... 3, using: &generator) : Int.random(in: 12 ... 15, using: &generator)
+            inputs += (0 ..< 256).map { $0 / 16 == row ? 230 : UInt8.random(in: 0 ... 40, using: &generator) }
+            labels.append(i % 2)
+        }
+        return Dataset(inputs: inputs, labels: labels, inputCount: 256, classCount: 2,
+                       imageShape: ImageShape(width: 16, height: 16, channels: 1))
+    }
+
+    @Test("training with augmentation is bit-reproducible, differs from training without, and still learns")
+    func trainingWithAugmentation() throws {
+        var configuration = TrainingConfiguration()
+        configuration.maxEpochs = 15
+        configuration.hiddenLayers = [8]
+        let data = Self.bars(count: 120)
+        #expect(configuration.augmentation == Augmentation(shift: true), "the default shifts")
+        let first = try Trainer(configuration: configuration).train(data)
+        let second = try Trainer(configuration: configuration).train(data)
+        configuration.augmentation = .none
+        let plain = try Trainer(configuration: configuration).train(data)
+        let weights = { (r: TrainingResult) in r.network.layers.flatMap { $0.weights.elements.map(\.bitPattern) } }
+        #expect(weights(first) == weights(second))
+        #expect(weights(first) != weights(plain), "augmentation changes what the network sees")
+        #expect(first.summary.hyperparameters["augment"] == "shift" && plain.summary.hyperparameters["augment"] == "none")
+        #expect(TrainingTests.accuracy(first, on: data) > 0.9)
+    }
+
+    @Test("a dataset whose shape does not match its rows is never augmented")
+    func mismatchedShapeIsDropped() {
+        let data = Dataset(inputs: [1, 2, 3, 4], labels: [0, 1], inputCount: 2, classCount: 2,
+                           imageShape: ImageShape(width: 2, height: 2, channels: 1))
+        #expect(data.imageShape == nil)
+        #expect(data.subset([1]).imageShape == nil)
+        let bars = Self.bars(count: 4)
+        #expect(bars.subset([0, 3]).imageShape == bars.imageShape)
+    }
+}
