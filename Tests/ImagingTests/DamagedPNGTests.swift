@@ -112,6 +112,9 @@ import Testing
         Case(name: "IEND CRC byte flipped (never read after the rows)", bytes: patch(valid, "IEND", at: 8) { ~$0 }, reason: nil),
         Case(name: "ancillary tEXt CRC wrong (dropped, as libpng does)",
              bytes: Array(valid[..<33]) + badCRC(chunk("tEXt", Array("a\0b".utf8))) + Array(valid[33...]), reason: nil),
+        Case(name: "bad tEXt CRC (ignored), then a zlib error: the zlib error is the cause",
+             bytes: Array(valid[..<33]) + badCRC(chunk("tEXt", Array("a\0b".utf8)))
+                 + Array(fixCRC(patch(valid, "IDAT", at: 9) { $0 ^ 0x01 }, "IDAT")[33...]), reason: corrupt),
         Case(name: "IHDR length 0xFFFFFFFF", bytes: patch(valid, "IHDR", at: 0) { _ in 0xFF }, reason: impossible),
         Case(name: "IDAT length over 2^31 − 1", bytes: patch(valid, "IDAT", at: 0) { $0 | 0x80 }, reason: impossible),
         Case(name: "zlib header check fails", bytes: fixCRC(patch(valid, "IDAT", at: 9) { $0 ^ 0x01 }, "IDAT"), reason: corrupt),
