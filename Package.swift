@@ -21,8 +21,9 @@ let package = Package(
             pkgConfig: "libpng",
             providers: [.apt(["libpng-dev", "zlib1g-dev"]), .brew(["libpng"])]
         ),
-        // The libpng boundary: setjmp/longjmp never cross a Swift frame.
-        .target(name: "CPNG", dependencies: ["CLibPNG"]),
+        // The libpng boundary: setjmp/longjmp never cross a Swift frame. zlib directly too: the shim checks
+        // chunk CRCs and inflates the image data itself to classify a failure (cpng_classify.c).
+        .target(name: "CPNG", dependencies: ["CLibPNG"], linkerSettings: [.linkedLibrary("z")]),
         // Matrix products: the built-in sgemm (AVX2+FMA chosen at run time, no ISA flag here) and
         // OpenBLAS through dlopen.
         .target(name: "CGEMM", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])),

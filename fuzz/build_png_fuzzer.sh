@@ -19,10 +19,10 @@ if [ -n "${LIBPNG_SRC:-}" ]; then
     done
     # shellcheck disable=SC2086
     clang $flags -fuse-ld=lld -I Sources/CPNG/include -I "$LIBPNG_SRC" \
-        fuzz/png_fuzzer.c Sources/CPNG/cpng.c $png_sources -lz -lm -o "$out/png_fuzzer"
+        fuzz/png_fuzzer.c Sources/CPNG/cpng.c Sources/CPNG/cpng_encode.c Sources/CPNG/cpng_classify.c $png_sources -lz -lm -o "$out/png_fuzzer"
 else
     # shellcheck disable=SC2046,SC2086
     clang $flags -fuse-ld=lld -I Sources/CPNG/include $(pkg-config --cflags libpng) \
-        fuzz/png_fuzzer.c Sources/CPNG/cpng.c $(pkg-config --libs libpng) -lz -o "$out/png_fuzzer"
+        fuzz/png_fuzzer.c Sources/CPNG/cpng.c Sources/CPNG/cpng_encode.c Sources/CPNG/cpng_classify.c $(pkg-config --libs libpng) -lz -o "$out/png_fuzzer"
 fi
 echo "built $out/png_fuzzer"

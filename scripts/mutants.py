@@ -60,6 +60,18 @@ MUTANTS = [
     # png_error: libpng then fails on the zeros and the status is still CPNG_TRUNCATED. Dropping the flag is not.)
     ("png-truncation-check", "Sources/CPNG/cpng.c", "source->ran_out = 1;", "(void)source;",
      "ImagingTests", "a truncated file is reported as a generic libpng failure, not as truncated"),
+    # The class of a libpng failure, decided in C (cpng_classify.c), killed by DamagedPNGTests
+    ("png-class-length", "Sources/CPNG/cpng_classify.c", "if (length > PNG_UINT_31_MAX) return CPNG_BAD_CHUNK;", "",
+     "ImagingTests", "an impossible chunk length is no longer its own class"),
+    ("png-class-crc", "Sources/CPNG/cpng_classify.c", "if (critical && crc != cpng_be32(chunk + 8 + length)) {",
+     "if (0 && critical && crc != cpng_be32(chunk + 8 + length)) {", "ImagingTests", "a critical chunk's bad CRC goes unnamed"),
+    ("png-class-critical", "Sources/CPNG/cpng_classify.c", "int critical = (chunk[4] & 0x20) == 0;", "int critical = 1;",
+     "ImagingTests", "an ignored ancillary CRC is blamed for a later failure"),
+    ("png-class-filter-byte", "Sources/CPNG/cpng_classify.c", "total += rows * (1 + (columns", "total += rows * (0 + (columns",
+     "ImagingTests", "the rows' size forgets the filter byte, so short data reads as corrupt"),
+    ("png-class-idat-end", "Sources/CPNG/cpng_classify.c",
+     "status = CPNG_SHORT_DATA;  // libpng read the next chunk's header", "status = CPNG_BAD_DATA;  // libpng read the next chunk's header",
+     "ImagingTests", "IDAT chunks that end before the rows read as corrupt, not short"),
     # The math
     ("bp3-mean", "Sources/Classifier/Math/Network+Backpropagation.swift", "scale: 1 / Float(m),", "scale: 2 / Float(m),",
      "ClassifierTests", "BP3 averages over m/2"),

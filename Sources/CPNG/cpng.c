@@ -11,20 +11,13 @@
 // Largest ancillary chunk (iCCP, zTXt, …) we let libpng buffer: guards against absurd lengths.
 #define CPNG_CHUNK_MALLOC_MAX (16u * 1024u * 1024u)
 
-/// The memory source the read callback consumes.
-typedef struct cpng_source {
-    const uint8_t *data;
-    size_t size;
-    size_t position;
-    int ran_out;  ///< set when a read asked for more bytes than remain: the status is CPNG_TRUNCATED
-} cpng_source;
-
 struct cpng_decoder {
     png_structp png;
     png_infop info;
     cpng_source source;
     cpng_error error;
     cpng_info facts;
+    cpng_layout layout;  ///< the stored layout, for cpng_classify
     uint32_t next_row;   ///< rows already delivered by cpng_decoder_read_rows
     uint8_t *row_bytes;  ///< one 8-bit row for cpng_decoder_read_rows (NULL until needed)
 };
@@ -97,9 +90,9 @@ int cpng_decoder_open(const uint8_t *data, size_t size, uint64_t pixel_limit,
     png_structp png = decoder->png;
     png_infop pinfo = decoder->info;
     if (setjmp(png_jmpbuf(png))) {
-        int truncated = decoder->source.ran_out;
+        int status = cpng_classify(&decoder->source, &decoder->layout, message, message_capacity);
         cpng_decoder_free(decoder);
-        return truncated ? CPNG_TRUNCATED : CPNG_LIBPNG;
+        return status;
     }
     png_set_read_fn(png, &decoder->source, cpng_read_memory);
     png_set_user_limits(png, CPNG_MAX_SIDE, CPNG_MAX_SIDE);
@@ -116,6 +109,10 @@ int cpng_decoder_open(const uint8_t *data, size_t size, uint64_t pixel_limit,
 
     png_uint_32 width = png_get_image_width(png, pinfo);
     png_uint_32 height = png_get_image_height(png, pinfo);
+    int bit_depth = png_get_bit_depth(png, pinfo);
+    // From here libpng reads image data: its errors are classified against the stored layout.
+    decoder->layout = (cpng_layout){ width, height, bit_depth * png_get_channels(png, pinfo),
+                                     png_get_interlace_type(png, pinfo) != PNG_INTERLACE_NONE, 1 };
     // The pixel budget, checked before any pixel buffer exists.
     if ((uint64_t)width * (uint64_t)height > pixel_limit) {
         decoder->facts = (cpng_info){ width, height, 0, 0, 0 };
@@ -126,13 +123,12 @@ int cpng_decoder_open(const uint8_t *data, size_t size, uint64_t pixel_limit,
     }
 
     // Samples as stored: expand palette / low bit depths / tRNS, keep 16 bits, no gamma.
-    int bit_depth = png_get_bit_depth(png, pinfo);
     png_set_expand(png);  // palette → RGB, grey 1/2/4 → 8, tRNS → alpha
     if (png_get_valid(png, pinfo, PNG_INFO_tRNS)) png_set_tRNS_to_alpha(png);
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
     if (bit_depth == 16) png_set_swap(png);  // PNG stores big-endian; Swift wants host order
 #endif
-    int interlaced = png_get_interlace_type(png, pinfo) != PNG_INTERLACE_NONE;
+    int interlaced = decoder->layout.interlaced;
     (void)png_set_interlace_handling(png);
     png_read_update_info(png, pinfo);
 
@@ -161,7 +157,7 @@ int cpng_decoder_read(cpng_decoder *decoder, uint16_t *samples, size_t sample_co
     uint8_t *volatile scratch = NULL;
     if (setjmp(png_jmpbuf(png))) {
         free(scratch);
-        return decoder->source.ran_out ? CPNG_TRUNCATED : CPNG_LIBPNG;
+        return cpng_classify(&decoder->source, &decoder->layout, message, message_capacity);
     }
     if (facts.bit_depth == 16) {
         // 16-bit rows land straight in the caller's buffer (already host order).
@@ -225,7 +221,7 @@ int cpng_decoder_read_rows(cpng_decoder *decoder, uint16_t *samples, uint32_t ro
     png_structp png = decoder->png;
     decoder->error = (cpng_error){ message, message_capacity };
     if (setjmp(png_jmpbuf(png))) {
-        return decoder->source.ran_out ? CPNG_TRUNCATED : CPNG_LIBPNG;
+        return cpng_classify(&decoder->source, &decoder->layout, message, message_capacity);
     }
     for (uint32_t r = 0; r < rows; r++) {
         uint16_t *target = samples + (size_t)r * row_samples;

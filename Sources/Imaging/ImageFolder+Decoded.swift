@@ -28,7 +28,3 @@ extension ImageFolder {
         }
     }
 }
-
-/// The name before issue 9; kept so that branches written against it still build. Delete once merged.
-@available(*, deprecated, renamed: "ImageFolder.Decoded")
-public typealias SampleSet = ImageFolder.Decoded

@@ -165,6 +165,8 @@ extension ImagingError {
         case let .notPNG(_, reason), let .invalidPNG(_, reason), let .unreadable(_, reason),
              let .unwritable(_, reason), let .invalidFolder(_, reason):
             return reason
+        case .truncatedPNG:
+            return PNG.truncationReason
         case let .tooLarge(_, width, height, limit):
             return "image is \(width)×\(height), over the \(limit)-pixel limit"
         }

@@ -3,7 +3,10 @@
 public enum ImagingError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The file is not a PNG; `reason` says what it looks like instead ("it starts like a JPEG").
     case notPNG(file: String, reason: String)
-    /// libpng refused the data; `reason` is libpng's own message in plain words.
+    /// The file ends before the image data is complete (a truncated download or copy).
+    case truncatedPNG(file: String)
+    /// libpng refused the data; `reason` names the class of damage (a chunk's checksum, an impossible
+    /// chunk length, corrupt or missing image data) or, for anything else, gives libpng's own message.
     case invalidPNG(file: String, reason: String)
     /// The header declares more pixels than `limit`; refused before any pixel buffer is allocated.
     case tooLarge(file: String, width: Int, height: Int, limit: Int)
@@ -18,6 +21,8 @@ public enum ImagingError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case let .notPNG(file, reason):
             return "Could not read '\(file)': not a PNG file (\(reason))."
+        case let .truncatedPNG(file):
+            return "Could not decode '\(file)': \(PNG.truncationReason)."
         case let .invalidPNG(file, reason):
             return "Could not decode '\(file)': \(reason)."
         case let .tooLarge(file, width, height, limit):

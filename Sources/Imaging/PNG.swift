@@ -42,8 +42,8 @@ public enum PNG {
     ///   - bytes: the whole PNG file.
     ///   - name: the file name quoted in errors.
     ///   - pixelLimit: refuse headers declaring more than this many pixels (`width × height`).
-    /// - Throws: `.notPNG` (with what the bytes look like), `.invalidPNG` (libpng's reason in plain
-    ///   words), `.tooLarge` (before any pixel buffer is allocated).
+    /// - Throws: `.notPNG` (with what the bytes look like), `.truncatedPNG`, `.invalidPNG` (the class of
+    ///   damage the shim found, in plain words), `.tooLarge` (before any pixel buffer is allocated).
     public static func decode(_ bytes: [UInt8], name: String, pixelLimit: Int = defaultPixelLimit) throws(ImagingError) -> Image {
         let result: Result<Image, ImagingError> = bytes.withUnsafeBufferPointer { buffer in
             Result { () throws(ImagingError) -> Image in try decode(buffer, name: name, pixelLimit: pixelLimit) }
@@ -73,7 +73,7 @@ public enum PNG {
     /// Reads only the header of a PNG file: width, height, channels and bit depth after expansion,
     /// and whether it is interlaced. Reads the first 64 KiB (the whole file only when the chunks
     /// before the image data are longer).
-    /// - Throws: `.unreadable`, `.notPNG`, `.invalidPNG`.
+    /// - Throws: `.unreadable`, `.notPNG`, `.truncatedPNG`, `.invalidPNG`.
     public static func header(contentsOf url: URL) throws(ImagingError) -> Header {
         let prefixLength = 65_536, path = url.path, name = url.relativePath
         let prefix: [UInt8]
@@ -149,9 +149,20 @@ public enum PNG {
         }
     }
 
-    /// The error for a failed `cpng_decoder_*` call: its status says truncation; otherwise libpng's message in plain words.
-    static func failure(_ status: Int32, _ message: String, name: String) -> ImagingError {
-        .invalidPNG(file: name, reason: status == Int32(CPNG_TRUNCATED) ? truncationReason : plainReason(message))
+    /// The error for a failed `cpng_decoder_*` call, from the status the shim decided (cpng.h; never from
+    /// libpng's wording). `detail` is the shim's message: the chunk type for `CPNG_BAD_CRC`, libpng's words
+    /// for `CPNG_BAD_DATA` and `CPNG_LIBPNG`.
+    static func failure(_ status: Int32, _ detail: String, name: String) -> ImagingError {
+        let reason: String
+        switch Int(status) {
+        case Int(CPNG_TRUNCATED): return .truncatedPNG(file: name)
+        case Int(CPNG_BAD_CRC): reason = "the \(detail) chunk is damaged (its checksum does not match its data)"
+        case Int(CPNG_BAD_CHUNK): reason = "a chunk declares an impossible length (the file is damaged)"
+        case Int(CPNG_BAD_DATA): reason = "the compressed image data is corrupt (libpng: \(detail))"
+        case Int(CPNG_SHORT_DATA): reason = "the image data stops before the last row (not enough image data)"
+        default: reason = detail.isEmpty ? "libpng rejected the data" : detail
+        }
+        return .invalidPNG(file: name, reason: reason)
     }
 
     /// Runs `call` with a stack buffer for libpng's message; on a non-zero status passes the message to `onFailure`.
@@ -167,30 +178,7 @@ public enum PNG {
         }
     }
 
-    /// libpng's message in plain words: cryptic ones are translated, the rest kept as libpng wrote them.
-    static func plainReason(_ message: String) -> String {
-        let lower = message.lowercased()
-        if lower.contains("read error") {
-            return truncationReason
-        }
-        if lower.contains("not enough image data") { return "the image data stops before the last row (not enough image data)" }
-        if lower.contains("crc error") {
-            let chunk = message.split(separator: ":").first.map(String.init) ?? "a"
-            return "the \(chunk) chunk is damaged (its checksum does not match its data)"
-        }
-        if lower.contains("unsigned integer out of range") || lower.contains("invalid chunk length")
-            || lower.contains("chunk length") {
-            return "a chunk declares an impossible length (the file is damaged)"
-        }
-        if lower.contains("chunk data is too large") { return "a chunk is too large to be plausible (over 16 MB)" }
-        if lower.contains("incorrect header check") || lower.contains("invalid distance")
-            || lower.contains("invalid block type") || lower.contains("invalid stored block")
-            || lower.contains("invalid code") || lower.contains("incorrect data check") {
-            return "the compressed image data is corrupt (libpng: \(message))"
-        }
-        return message.isEmpty ? "libpng rejected the data" : message
-    }
-
+    /// The reason `ImagingError.truncatedPNG` gives.
     static let truncationReason = "file ends before the image data is complete"
 
     /// Encodes an 8-bit image (1–4 channels) as PNG bytes.
@@ -236,7 +224,7 @@ public enum PNG {
 extension ImagingError {
     /// True for the "file ends early" failure, which a longer read may cure.
     var isTruncation: Bool {
-        if case let .invalidPNG(_, reason) = self { return reason == PNG.truncationReason }
+        if case .truncatedPNG = self { return true }
         return false
     }
 }

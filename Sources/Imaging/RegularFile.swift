@@ -39,11 +39,15 @@ public final class RegularFile {
     public init(opening path: String) throws(Failure) {
         guard !path.isEmpty else { throw Failure("the path is empty") }
         let descriptor = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
+        var status = stat()
         if descriptor < 0 {
             let code = errno
+            // A socket cannot be opened at all (ENXIO, "no such device or address"): say what it is instead.
+            if code == ENXIO, stat(path, &status) == 0, status.st_mode & S_IFMT != S_IFREG {
+                throw Failure("it is not a regular file (it is \(RegularFile.describe(status.st_mode & S_IFMT)))")
+            }
             throw Failure(RegularFile.systemReason(code), code: code)
         }
-        var status = stat()
         if fstat(descriptor, &status) != 0 {
             let code = errno
             close(descriptor)

@@ -11,8 +11,8 @@ import Testing
 
     /// A classifier with a fitted (non-identity) standardization and a temperature, trained
     /// briefly on the fruit sample data at 8×8.
-    static func trained() throws -> (ImageClassifier, LabeledFolder) {
-        let folder = try LabeledFolder(trainingFolder: fruit, size: (8, 8), color: .rgb, threads: 1)
+    static func trained() throws -> (ImageClassifier, ImageDataset) {
+        let folder = try ImageDataset(trainingFolder: fruit, size: (8, 8), color: .rgb, threads: 1)
         var configuration = TrainingConfiguration()
         configuration.hiddenLayers = [6]
         configuration.maxEpochs = 3

@@ -63,6 +63,20 @@ import Testing
         #expect(set.skipped.count == folder.skipped.count + 1)
     }
 
+    @Test("a file swapped for a FIFO after the scan is reported, not waited on (issue 14 §3)")
+    func fifoSwappedInAfterTheScan() throws {
+        let root = try Self.makeTree()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let folder = try ImageFolder(scanning: root)
+        let swapped = root.appendingPathComponent("cats/a.png")
+        try FileManager.default.removeItem(at: swapped)
+        #expect(mkfifo(swapped.path, 0o644) == 0)
+        let set = folder.loadSamples(format: InputFormat(width: 1, height: 1, color: .gray), threads: 2)
+        #expect(set.files.map(\.lastPathComponent) == ["UPPER.PNG", "b.Png", "d1.png"])
+        let failure = try #require(set.skipped.first { $0.path == swapped.path })
+        #expect(failure.reason.contains("not a regular file (it is a FIFO"), "\(failure.reason)")
+    }
+
     static let unusable: [(String, String)] = [("missing", "it does not exist"), ("file", "not a folder"), ("flat", "no class sub-folders")]
 
     @Test("an unusable root is an invalidFolder error", arguments: unusable)

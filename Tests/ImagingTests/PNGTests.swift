@@ -65,10 +65,10 @@ import Testing
         #expect(image == (try Fixtures.expected("badtextcrc").image))
     }
 
-    enum Failure: Sendable { case notPNG, invalidPNG, tooLarge }
+    enum Failure: Sendable { case notPNG, truncatedPNG, invalidPNG, tooLarge }
 
     static let corruptCases: [(String, Failure, String)] = [
-        ("truncated", .invalidPNG, "file ends before the image data is complete"),
+        ("truncated", .truncatedPNG, "file ends before the image data is complete"),
         ("badidatcrc", .invalidPNG, "IDAT chunk is damaged"),
         ("empty", .notPNG, "the file is empty"),
         ("signatureonly", .invalidPNG, "ends right after the PNG signature"),
@@ -84,7 +84,7 @@ import Testing
         let error = #expect(throws: ImagingError.self) { try PNG.decode(contentsOf: url) }
         let thrown = try #require(error)
         switch (failure, thrown) {
-        case let (.notPNG, .notPNG(file, _)), let (.invalidPNG, .invalidPNG(file, _)):
+        case let (.notPNG, .notPNG(file, _)), let (.invalidPNG, .invalidPNG(file, _)), let (.truncatedPNG, .truncatedPNG(file)):
             #expect(file == url.path)
         case let (.tooLarge, .tooLarge(file, width, height, limit)):
             #expect(file == url.path)

@@ -109,6 +109,36 @@ import Testing
         #expect(piped.status == 1 && piped.stderr.contains("pipe or socket"), "\(piped.stderr)")
     }
 
+    // MARK: Folders that cannot be read
+
+    @Test func predictNamesAnUnreadableSubFolderInOneLineAndPredictsTheRest() throws {
+        let tmp = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let (model, train) = try HostileWorld.trainedModel(in: tmp)
+        let photos = tmp.appendingPathComponent("photos")
+        let readable = photos.appendingPathComponent("readable"), locked = photos.appendingPathComponent("locked")
+        for folder in [readable, locked] { try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true) }
+        let threes = train.appendingPathComponent("3")
+        let names = try FileManager.default.contentsOfDirectory(atPath: threes.path).sorted().prefix(3)
+        for (name, folder) in zip(names, [photos, readable, locked]) {
+            try FileManager.default.copyItem(at: threes.appendingPathComponent(name), to: folder.appendingPathComponent(name))
+        }
+        // Everything readable by others (the child runs as nobody), except the locked folder, by anyone.
+        for path in [tmp.path] + (FileManager.default.subpaths(atPath: tmp.path) ?? []).map({ tmp.path + "/" + $0 }) {
+            var status = stat()
+            guard lstat(path, &status) == 0, status.st_mode & S_IFMT != S_IFLNK else { continue }
+            chmod(path, status.st_mode & S_IFMT == S_IFDIR ? 0o755 : 0o644)
+        }
+        #expect(chmod(locked.path, 0) == 0)
+        defer { chmod(locked.path, 0o755) }
+        let result = try HostileWorld.run(["predict", "--json", "--model", model.path, photos.path], in: tmp, timeout: 60, asNobody: true)
+        #expect(result.status == 1 && result.signal == nil && !result.timedOut, "\(result.stderr)")
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 1 && lines.first?.contains("photos/locked") == true, "\(result.stderr)")
+        #expect(result.stderr.contains("permission denied"), "\(result.stderr)")
+        #expect(result.stdout.split(separator: "\n").count == 2, "the two readable images are predicted: \(result.stdout)")
+    }
+
     // MARK: Unbounded reads
 
     @Test func zeroDevicesAndFIFOsAreRefusedAtOnce() throws {

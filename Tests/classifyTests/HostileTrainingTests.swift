@@ -112,6 +112,7 @@ import Testing
 
     @Test(arguments: [
         (["predict", "nothere.png"], "nothere.png", "no such file"),
+        (["train", "DIR", "--seed", "-1"], "--seed", "'-1' is invalid"),
         (["train", "DIR", "--learning-rate", "-1"], "--learning-rate", "positive"),
         (["train", "DIR", "--l2", "-1"], "--l2", "0 or more"),
         (["train", "DIR", "--hidden", "100000"], "--hidden", "65536"),
@@ -137,10 +138,12 @@ import Testing
         let (model, train) = try HostileWorld.trainedModel(in: tmp)
         let folder = train.appendingPathComponent("0")
         #expect(mkfifo(folder.appendingPathComponent("fifo.png").path, 0o644) == 0)
+        #expect(mknod(folder.appendingPathComponent("socket.png").path, S_IFSOCK | 0o644, 0) == 0)
         try FileManager.default.createSymbolicLink(atPath: folder.appendingPathComponent("dangling.png").path, withDestinationPath: "gone.png")
         let result = try HostileWorld.run(["predict", "--json", "--model", model.path, folder.path], in: tmp, timeout: 30)
         #expect(result.status == 1 && !result.timedOut, "\(result.stderr)")
         #expect(result.stderr.contains("fifo.png") && result.stderr.contains("dangling.png"), "\(result.stderr)")
+        #expect(result.stderr.contains("socket.png': it is not a regular file (it is a socket)"), "\(result.stderr)")
         #expect(result.stdout.split(separator: "\n").count == 142, "the real images are still predicted")
     }
 
@@ -159,8 +162,15 @@ import Testing
         let raw = [UInt8](train.path.utf8) + [UInt8(ascii: "/"), UInt8(ascii: "y"), 0xFF, 0]
         let made = raw.withUnsafeBytes { mkdir($0.baseAddress!.assumingMemoryBound(to: CChar.self), 0o755) }
         #expect(made == 0)
+        // A file whose name is not UTF-8, and a class-folder link to nothing: both reported too.
+        let file = [UInt8](train.path.utf8) + Array("/0/x".utf8) + [0xFF] + Array(".png".utf8) + [0]
+        let copied = file.withUnsafeBytes { link(train.path + "/0/0000.png", $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+        #expect(copied == 0)
+        try FileManager.default.createSymbolicLink(atPath: train.appendingPathComponent("gone").path, withDestinationPath: "nowhere")
         let reported = try HostileWorld.run(["train", train.path, "--epochs", "1", "--hidden", "4"], in: tmp, timeout: 120)
-        #expect(reported.stderr.contains("not valid UTF-8"), "\(reported.stderr)")
+        #expect(reported.stderr.contains("/y\u{FFFD}': its name is not valid UTF-8"), "\(reported.stderr)")
+        #expect(reported.stderr.contains("/0/x\u{FFFD}.png': its name is not valid UTF-8"), "\(reported.stderr)")
+        #expect(reported.stderr.contains("/gone': broken symbolic link"), "\(reported.stderr)")
     }
 
     @Test func aModelWhoseProbabilitiesOverflowIsRefusedPerImage() throws {

@@ -29,9 +29,10 @@ enum HostileWorld {
         var seconds: Double
     }
 
-    /// Runs `classify arguments…` in `folder` (absolute paths recommended).
+    /// Runs `classify arguments…` in `folder` (absolute paths recommended). `asNobody` runs it as user
+    /// `nobody` (`setpriv`) when the tests run as root, who ignores permissions (CI runs as root).
     static func run(_ arguments: [String], in folder: URL, stdout: Stream = .captured, stderr: Stream = .captured,
-                    ignoreSIGPIPE: Bool = false, timeout: Double = 120,
+                    ignoreSIGPIPE: Bool = false, timeout: Double = 120, asNobody: Bool = false,
                     whileRunning: ((pid_t) -> Void)? = nil) throws -> Outcome {
         let id = UUID().uuidString
         let outURL = folder.appendingPathComponent(".out-\(id)"), errURL = folder.appendingPathComponent(".err-\(id)")
@@ -64,9 +65,11 @@ enum HostileWorld {
         sigaddset(&signals, SIGPIPE)
         if !ignoreSIGPIPE { posix_spawnattr_setsigdefault(&attributes, &signals) }
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF))
-        // `env -C` sets the child's working folder (it execs, so the pid is classify's).
-        let executable = "/usr/bin/env"
-        let argv = ([executable, "-C", folder.path, CommandRunner.executable.path] + arguments).map { strdup($0) } + [nil]
+        // `env -C` sets the child's working folder (it execs, as setpriv does, so the pid is classify's).
+        let dropsRoot = asNobody && geteuid() == 0
+        let executable = dropsRoot ? "/usr/bin/setpriv" : "/usr/bin/env"
+        let user = dropsRoot ? [executable, "--reuid=65534", "--regid=65534", "--clear-groups", "/usr/bin/env"] : [executable]
+        let argv = (user + ["-C", folder.path, CommandRunner.executable.path] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
         let previous = ignoreSIGPIPE ? signal(SIGPIPE, SIG_IGN) : nil
         var pid = pid_t()

@@ -133,6 +133,8 @@ import Testing
         #expect(result.status == 1, "stderr: \(result.stderr)")
         #expect(!result.killedBySignal)
         #expect(result.stderr.contains("diverged") && result.stderr.contains("lower learning rate"))
+        // Issue 14 §8: the advice used to be "try --learning-rate 1e+29"; above 1 it names the defaults.
+        #expect(!result.stderr.contains("e+29") && result.stderr.contains("the defaults are"), "\(result.stderr)")
         #expect(!FileManager.default.fileExists(atPath: tmp.appendingPathComponent("classifier.safetensors").path))
     }
 }

@@ -10,15 +10,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/// Status codes returned by every cpng_ function.
+/// Status codes returned by every cpng_ function. The shim decides the class of a failure itself
+/// (cpng_classify.c: the chunk list, checksums and the zlib stream), never from libpng's wording.
 enum {
     CPNG_OK = 0,
     CPNG_NOT_PNG = 1,     ///< the first 8 bytes are not the PNG signature (or fewer than 8 bytes)
-    CPNG_LIBPNG = 2,      ///< libpng rejected the data; the message says why
+    CPNG_LIBPNG = 2,      ///< libpng rejected the data for another reason; the message is libpng's
     CPNG_TOO_LARGE = 3,   ///< width × height exceeds the caller's pixel limit (nothing allocated)
     CPNG_NO_MEMORY = 4,   ///< an allocation failed
     CPNG_USAGE = 5,       ///< the caller passed inconsistent arguments
-    CPNG_TRUNCATED = 6    ///< the data ended before libpng had what it needed (a truncated file)
+    CPNG_TRUNCATED = 6,   ///< the data ended before libpng had what it needed (a truncated file)
+    CPNG_BAD_CRC = 7,     ///< a critical chunk's CRC does not match its data; the message is the chunk type
+    CPNG_BAD_CHUNK = 8,   ///< a chunk declares a length over 2^31 − 1 (PNG spec §5.3)
+    CPNG_BAD_DATA = 9,    ///< the image data is corrupt (zlib error, bad filter byte); the message is libpng's
+    CPNG_SHORT_DATA = 10  ///< the zlib stream or the IDAT chunks end before the last row
 };
 
 /// Header facts after the decoder's transforms (palette → RGB, low bit depths → 8, tRNS → alpha).

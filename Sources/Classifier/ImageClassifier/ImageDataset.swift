@@ -120,7 +120,3 @@ public struct ImageDataset: Sendable {
         self.inputFormat = inputFormat
     }
 }
-
-/// The name before issue 9; kept so that branches written against it still build. Delete once merged.
-@available(*, deprecated, renamed: "ImageDataset")
-public typealias LabeledFolder = ImageDataset

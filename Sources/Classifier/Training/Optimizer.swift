@@ -52,24 +52,24 @@ struct OptimizerState {
     }
 
     /// Applies one step to every layer of `network` with the gradients in `workspace`.
-    mutating func update(_ network: inout Network, with w: BackpropagationWorkspace) {
+    mutating func update(_ network: inout Network, with workspace: BackpropagationWorkspace) {
         step += 1
         let η = learningRate
         switch optimizer {
         case .sgd:
             for l in network.layers.indices {
-                Kernels.sgdStep(parameters: &network.layers[l].weights.elements, gradient: w.weightGradient[l],
+                Kernels.sgdStep(parameters: &network.layers[l].weights.elements, gradient: workspace.weightGradient[l],
                                 learningRate: η, l2: l2)
-                Kernels.sgdStep(parameters: &network.layers[l].biases, gradient: w.biasGradient[l],
+                Kernels.sgdStep(parameters: &network.layers[l].biases, gradient: workspace.biasGradient[l],
                                 learningRate: η, l2: 0)
             }
         case .momentum:
             let μ = Optimizer.momentumCoefficient
             for l in network.layers.indices {
                 Kernels.momentumStep(parameters: &network.layers[l].weights.elements, velocity: &weightMoment1[l],
-                                     gradient: w.weightGradient[l], learningRate: η, momentum: μ, l2: l2)
+                                     gradient: workspace.weightGradient[l], learningRate: η, momentum: μ, l2: l2)
                 Kernels.momentumStep(parameters: &network.layers[l].biases, velocity: &biasMoment1[l],
-                                     gradient: w.biasGradient[l], learningRate: η, momentum: μ, l2: 0)
+                                     gradient: workspace.biasGradient[l], learningRate: η, momentum: μ, l2: 0)
             }
         case .adam:
             let (β1, β2, ε) = (Optimizer.adamBeta1, Optimizer.adamBeta2, Optimizer.adamEpsilon)
@@ -77,10 +77,10 @@ struct OptimizerState {
             let c2 = Float(1 - Foundation.pow(Double(β2), Double(step)))
             for l in network.layers.indices {
                 Kernels.adamStep(parameters: &network.layers[l].weights.elements, m: &weightMoment1[l],
-                                 v: &weightMoment2[l], gradient: w.weightGradient[l], learningRate: η,
+                                 v: &weightMoment2[l], gradient: workspace.weightGradient[l], learningRate: η,
                                  beta1: β1, beta2: β2, epsilon: ε, correction1: c1, correction2: c2, l2: l2)
                 Kernels.adamStep(parameters: &network.layers[l].biases, m: &biasMoment1[l],
-                                 v: &biasMoment2[l], gradient: w.biasGradient[l], learningRate: η,
+                                 v: &biasMoment2[l], gradient: workspace.biasGradient[l], learningRate: η,
                                  beta1: β1, beta2: β2, epsilon: ε, correction1: c1, correction2: c2, l2: 0)
             }
         }

@@ -152,16 +152,16 @@ struct EpochLoop {
 extension Network {
     /// Mean cost and accuracy on a dataset, in batches through `workspace` (no allocation per batch).
     func evaluate(_ dataset: Dataset, standardization: InputStandardization,
-                  workspace w: inout BackpropagationWorkspace) -> (loss: Double, accuracy: Double) {
+                  workspace: inout BackpropagationWorkspace) -> (loss: Double, accuracy: Double) {
         guard dataset.count > 0 else { return (0, 0) }
         let order = Array(0 ..< dataset.count)
         var (loss, correct) = (0.0, 0)
         var start = 0
         while start < dataset.count {
-            let range = start ..< min(start + w.capacity, dataset.count)
-            standardization.gather(dataset.inputs, rows: order[range], into: &w.x)
-            forward(rows: range.count, workspace: &w)
-            let batch = cost.totalLoss(outputs: w.output, labels: dataset.labels[range], rows: range.count,
+            let range = start ..< min(start + workspace.capacity, dataset.count)
+            standardization.gather(dataset.inputs, rows: order[range], into: &workspace.x)
+            forward(rows: range.count, workspace: &workspace)
+            let batch = cost.totalLoss(outputs: workspace.output, labels: dataset.labels[range], rows: range.count,
                                        columns: dataset.classCount)
             loss += batch.loss
             correct += batch.correct
