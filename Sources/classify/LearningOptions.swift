@@ -17,15 +17,16 @@ struct LearningOptions: ParsableArguments {
         + "training images) or global.", valueName: "mode"))
     var standardize: StandardizationMode = TrainingConfiguration().standardization
 
-    @Option(help: ArgumentHelp("What picks the best epoch on the validation images: loss, or accuracy (lower loss "
-        + "breaks ties).", valueName: "criterion"))
+    @Option(help: ArgumentHelp("What picks the best epoch on the validation images: calibrated-loss (the loss at the "
+        + "temperature fitted for that epoch), loss, or accuracy (lower loss breaks ties).", valueName: "criterion"))
     var select: EpochSelection = TrainingConfiguration().selection
 
     @Option(name: .customLong("class-weight"),
             help: ArgumentHelp("none, or balanced: sample every class equally often (for imbalanced classes).", valueName: "mode"))
     var classWeight: ClassWeighting = TrainingConfiguration().classWeight
 
-    @Option(help: ArgumentHelp("The refit's learning-rate schedule: cosine (decay to 0) or constant.", valueName: "name"))
+    @Option(help: ArgumentHelp("Learning-rate schedule: plateau (divide by 4 when validation stalls for a third of the "
+        + "patience), cosine (the refit decays to 0) or constant.", valueName: "name"))
     var schedule: LearningRateSchedule = TrainingConfiguration().schedule
 
     @Option(help: ArgumentHelp("Random changes to each training image, every epoch: shift (move by up to 1/16 of the "

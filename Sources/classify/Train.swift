@@ -67,7 +67,8 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("The most epochs (passes over the training data) to run.", valueName: "n"))
     var epochs: Int = TrainingConfiguration().maxEpochs
 
-    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many epochs without a lower validation loss.", valueName: "n"))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Stop after this many epochs without a better validation criterion "
+        + "(see --select).", valueName: "n"))
     var patience: Int = TrainingConfiguration().patience
 
     @Option(parsing: .unconditional, help: ArgumentHelp("L2 weight decay λ (0 turns it off).", valueName: "λ"))
@@ -267,11 +268,14 @@ struct Train: ParsableCommand {
             + "transparency composited onto \(f.background).")
     }
 
+    static let criterion: [EpochSelection: String] = [.loss: "loss", .calibratedLoss: "loss at the fitted temperature",
+                                                       .accuracy: "accuracy or loss"]
+
     private func printSummary(_ result: TrainingResult, loaded: ImageDataset, seconds: Double, speed: Double, stoppedBy: String?) {
         let s = result.summary
         var how = ""
         if result.wasInterrupted { how = ", stopped by \(stoppedBy ?? "Ctrl-C")" } else if result.stoppedEarly { how = ", stopped early: no "
-            + "better validation \(learning.select == .loss ? "loss" : "accuracy or loss") for \(patience) epochs" }
+            + "better validation \(Self.criterion[learning.select] ?? "loss") for \(patience) epochs" }
         Console.out("Trained on \(Format.count(s.trainingExamples)) images (\(Format.count(s.validationExamples)) more held out for "
             + "validation) in \(Format.duration(seconds)).")
         Console.out("  epochs               \(s.epochs) (best \(s.bestEpoch)\(how))")
