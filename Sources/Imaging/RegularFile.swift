@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -110,7 +114,7 @@ public final class RegularFile {
 
     /// `1.5 GB`, `100 MB`, `512 bytes`.
     static func describeBytes(_ count: Int) -> String {
-        if count >= 1 << 30 { return String(format: "%.1f GiB", Double(count) / Double(1 << 30)) }
+        if count >= 1 << 30 { return String(cFormat: "%.1f GiB", Double(count) / Double(1 << 30)) }
         if count >= 1 << 20 { return "\(count >> 20) MiB" }
         return "\(count) bytes"
     }

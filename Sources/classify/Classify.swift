@@ -1,6 +1,17 @@
 import ArgumentParser
 import Classifier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The `classify` command: a thin layer over the `Imaging` and `Classifier` libraries.
 @main
@@ -37,13 +48,13 @@ struct Classify: ParsableCommand {
                 Console.out("matrix products: \(engine.name), \(threads) thread\(threads == 1 ? "" : "s")")
             } catch {
                 Console.err("Error: \(error)")
-                Foundation.exit(1)
+                terminate(1)
             }
             return
         }
         if let word = clusteredShortOption(in: arguments) {
             Console.err("Error: Unknown option '\(word)'. To name a file that starts with '-', write './\(word)' or put '--' before it.")
-            Foundation.exit(ExitCode.validationFailure.rawValue)
+            terminate(ExitCode.validationFailure.rawValue)
         }
         do {
             var command = try parseAsRoot()
@@ -55,7 +66,7 @@ struct Classify: ParsableCommand {
                 let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                 if code == .success { lines.forEach { Console.out($0) } } else { lines.forEach { Console.err($0) } }
             }
-            Foundation.exit(code.rawValue)
+            terminate(code.rawValue)
         }
     }
 
@@ -70,4 +81,9 @@ struct Classify: ParsableCommand {
         }
         return nil
     }
+}
+
+/// `exit(3)` under a name that does not collide with `ParsableCommand.exit` (at file scope, `exit` is libc's).
+private func terminate(_ code: Int32) -> Never {
+    exit(code)
 }

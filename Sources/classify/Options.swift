@@ -1,5 +1,16 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Classifier
 import Imaging
 
@@ -45,7 +56,25 @@ extension BackgroundColor: ExpressibleByArgument {
 
 /// Turns a path argument into a URL, expanding `~`.
 func fileURL(_ path: String) -> URL {
-    URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+    URL(fileURLWithPath: expandingTilde(path))
+}
+
+/// `~` and `~/x` become the home folder (`$HOME`, else the password database), `~user/x` that
+/// user's; other paths, and unknown users, are unchanged (what `NSString.expandingTildeInPath` did).
+func expandingTilde(_ path: String) -> String {
+    guard path.hasPrefix("~") else { return path }
+    let slash = path.firstIndex(of: "/") ?? path.endIndex
+    let user = path[path.index(after: path.startIndex)..<slash]
+    let home: String?
+    if user.isEmpty, let variable = getenv("HOME"), variable.pointee != 0 {
+        home = String(cString: variable)
+    } else {
+        let entry = user.isEmpty ? getpwuid(getuid()) : getpwnam(String(user))
+        home = entry.flatMap { $0.pointee.pw_dir }.map { String(cString: $0) }
+    }
+    guard let home else { return path }
+    let rest = path[slash...]
+    return home.hasSuffix("/") && rest.hasPrefix("/") ? String(home.dropLast()) + rest : home + rest
 }
 
 /// The `--threads` option shared by every command that decodes images or multiplies matrices.
@@ -81,4 +110,14 @@ func loadTestFolder(_ directory: String, for classifier: ImageClassifier, thread
         Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
     }
     return loaded
+}
+
+/// `text` without leading and trailing spaces and tabs (Unicode space separators included), as
+/// Foundation's `trimmingCharacters(in: .whitespaces)` does; line breaks are kept.
+func trimmingSpaces(_ text: Substring) -> Substring {
+    func isSpace(_ c: Character) -> Bool {
+        c == "\t" || c.unicodeScalars.allSatisfy { $0.properties.generalCategory == .spaceSeparator }
+    }
+    guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) }) else { return "" }
+    return text[first...last]
 }

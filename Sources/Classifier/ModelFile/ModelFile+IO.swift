@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Imaging
 #if canImport(Glibc)
 import Glibc
@@ -40,10 +44,10 @@ extension ModelFile {
     /// `8 + N + end of the last tensor` from a file's first `8 + N` bytes, or nil when the header is
     /// not a JSON object of tensors with `data_offsets` (the full parser then says what is wrong).
     private static func describedFileSize(_ head: [UInt8]) -> Int? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(head[8...])) as? [String: Any] else { return nil }
+        guard let object = (try? JSONValue(parsing: head[8...]))?.object else { return nil }
         var end = 0
         for (key, value) in object where key != "__metadata__" {
-            guard let offsets = (value as? [String: Any])?["data_offsets"] as? [Int], offsets.count == 2 else { return nil }
+            guard let offsets = ModelFile.integers(value.object?["data_offsets"]), offsets.count == 2 else { return nil }
             end = max(end, offsets[1])
         }
         return head.count + end

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The safetensors container that holds a classifier: an 8-byte little-endian header length `N`,
 /// `N` bytes of UTF-8 JSON header, then the raw little-endian data buffer.
@@ -116,23 +120,23 @@ extension ModelFile {
         guard let headerText = String(validating: headerBytes, as: UTF8.self) else {
             throw invalid("the header is not valid UTF-8 text")
         }
-        let parsed: Any
+        let parsed: JSONValue
         do {
-            parsed = try JSONSerialization.jsonObject(with: Data(headerText.utf8), options: [])
+            parsed = try JSONValue(parsing: headerText.utf8)
         } catch {
             throw invalid("the header is not valid JSON")
         }
-        guard let header = parsed as? [String: Any] else {
-            throw invalid("the header is JSON but not an object (it is \(parsed is [Any] ? "an array" : "a single value"))")
+        guard let header = parsed.object else {
+            throw invalid("the header is JSON but not an object (it is \(parsed.array != nil ? "an array" : "a single value"))")
         }
 
         var metadata: [String: String] = [:]
         if let rawMetadata = header["__metadata__"] {
-            guard let object = rawMetadata as? [String: Any] else {
+            guard let object = rawMetadata.object else {
                 throw invalid("the '__metadata__' entry is not an object of strings")
             }
             for (key, value) in object {
-                guard let string = value as? String else {
+                guard let string = value.string else {
                     throw invalid("the '__metadata__' entry '\(key)' is not a string (safetensors metadata maps strings to strings)")
                 }
                 metadata[key] = string
@@ -142,10 +146,10 @@ extension ModelFile {
         let dataCount = bytes.count - headerEnd
         var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
         for name in header.keys.sorted() where name != "__metadata__" {
-            guard let entry = header[name] as? [String: Any] else {
+            guard let entry = header[name]?.object else {
                 throw invalid("tensor '\(name)' is not described by an object")
             }
-            guard let dtype = entry["dtype"] as? String else {
+            guard let dtype = entry["dtype"]?.string else {
                 throw invalid("tensor '\(name)' has no dtype")
             }
             guard dtype == "F32" else {
@@ -201,18 +205,21 @@ extension ModelFile {
         var tensors: [Tensor] = []
         tensors.reserveCapacity(entries.count)
         for entry in entries {
-            var values = [Float](repeating: 0, count: (entry.end - entry.begin) / 4)
-            var position = headerEnd + entry.begin
-            for i in values.indices {
-                let bitPattern = UInt32(bytes[position]) | UInt32(bytes[position + 1]) << 8
-                    | UInt32(bytes[position + 2]) << 16 | UInt32(bytes[position + 3]) << 24
-                let value = Float(bitPattern: bitPattern)
-                guard value.isFinite else {
-                    throw invalid("tensor '\(entry.name)' contains \(value.isNaN ? "NaN" : "infinity") at element "
-                        + "\(i); the model is corrupt or training diverged")
+            // Little-endian F32, copied without zero-filling first (a model is megabytes, read per prediction).
+            let count = (entry.end - entry.begin) / 4
+            let start = headerEnd + entry.begin
+            let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                bytes.withUnsafeBytes { raw in
+                    for i in 0..<count {
+                        let bits = raw.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self)
+                        buffer[i] = Float(bitPattern: UInt32(littleEndian: bits))
+                    }
                 }
-                values[i] = value
-                position += 4
+                initialized = count
+            }
+            if let i = values.firstIndex(where: { !$0.isFinite }) {
+                throw invalid("tensor '\(entry.name)' contains \(values[i].isNaN ? "NaN" : "infinity") at element "
+                    + "\(i); the model is corrupt or training diverged")
             }
             tensors.append(Tensor(name: entry.name, shape: entry.shape, values: values))
         }
@@ -240,12 +247,11 @@ extension ModelFile {
     }
 
     /// `value` as an array of integers, or nil when it is not a JSON array of integral numbers.
-    private static func integers(_ value: Any?) -> [Int]? {
-        guard let array = value as? [Any] else { return nil }
+    static func integers(_ value: JSONValue?) -> [Int]? {
+        guard let array = value?.array else { return nil }
         var result: [Int] = []
         for element in array {
-            guard let number = element as? NSNumber else { return nil }
-            let double = number.doubleValue
+            guard let double = element.number else { return nil }
             guard double.rounded() == double, abs(double) < 9.0e15 else { return nil }
             result.append(Int(double))
         }
