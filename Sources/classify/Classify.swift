@@ -57,7 +57,7 @@ struct Classify: ParsableCommand {
             terminate(ExitCode.validationFailure.rawValue)
         }
         do {
-            var command = try parseAsRoot()
+            var command = try parseFast(arguments) ?? parseAsRoot()
             try command.run()
         } catch {
             let code = exitCode(for: error)
@@ -68,6 +68,15 @@ struct Classify: ParsableCommand {
             }
             terminate(code.rawValue)
         }
+    }
+
+    /// `predict …` parsed by `Predict` alone: `parseAsRoot` first builds the whole command tree and
+    /// looks for completion-script requests, a sixth of a one-image prediction's time. Anything
+    /// that does not parse this way (help, `--version`, a usage error) returns nil and goes through
+    /// `parseAsRoot`, so messages and exit codes stay the root command's.
+    static func parseFast(_ arguments: [String]) -> ParsableCommand? {
+        guard arguments.first == "predict" else { return nil }
+        return try? Predict.parse(Array(arguments.dropFirst()))
     }
 
     /// The first argument like `-dash`: one dash, several letters, not a number. ArgumentParser reads

@@ -49,7 +49,12 @@ private struct Parser {
     var index = 0
 
     mutating func skipWhitespace() {
-        while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
+        while index < bytes.count {
+            switch bytes[index] {
+            case 0x20, 0x09, 0x0A, 0x0D: index += 1
+            default: return
+            }
+        }
     }
 
     mutating func value(depth: Int) throws(JSONValue.SyntaxError) -> JSONValue {
@@ -117,7 +122,16 @@ private struct Parser {
     /// A string starting at the opening quote; UTF-8 is validated, escapes decoded.
     mutating func string() throws(JSONValue.SyntaxError) -> String {
         index += 1
-        var utf8: [UInt8] = []
+        // Fast path: no escapes, as in every name and most values.
+        var end = index
+        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            guard let text = String(validating: bytes[index..<end], as: UTF8.self) else { throw .init() }
+            index = end + 1
+            return text
+        }
+        var utf8 = Array(bytes[index..<end])
+        index = end
         while true {
             guard index < bytes.count else { throw .init() }
             let byte = bytes[index]
