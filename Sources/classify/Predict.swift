@@ -18,6 +18,9 @@ import Imaging
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",  // spelled out: deriving it from the type name costs a runtime type lookup per start
+        // Only read when `predict` is the root of the parse (`Classify.parseFast`): usage names it
+        // `classify predict`, and ArgumentParser skips its completion-script check (a tenth of a one-image run).
+        _superCommandName: "classify",
         abstract: "Predict the class of PNG images with a trained model.",
         discussion: """
         For each image (folders are searched recursively for PNG files), prints the most likely \

@@ -117,8 +117,7 @@ extension ImageClassifier {
     ///   folder, unreadable, or not a valid classify model; the reason says exactly what is wrong.
     public init(contentsOf url: URL) throws(ClassifierError) {
         let name = url.relativePath
-        let bytes = try ModelFile.readBytes(of: url, name: name)
-        try self.init(modelFileBytes: bytes, name: name)
+        try self.init(modelFile: ModelFile.read(url, name: name), name: name)
     }
 
     /// Parses and validates model file bytes; `name` names the file in error messages.

@@ -106,29 +106,32 @@ extension ModelFile {
     /// contiguously (no gaps, overlaps or bytes past the end); every value is finite.
     /// - Throws: `ClassifierError.invalidModelFile(file:reason:)` naming the first problem found.
     public init(bytes: [UInt8], file: String) throws(ClassifierError) {
+        let headerEnd = bytes.count >= 8 ? 8 + Int(min(Self.headerLength(bytes[0..<8]), UInt64(bytes.count))) : 0
+        try self.init(head: bytes, size: bytes.count, file: file, parsedHeader: nil) { offset, destination throws(ClassifierError) in
+            bytes.withUnsafeBytes { raw in
+                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[headerEnd + offset ..< headerEnd + offset + destination.count]))
+            }
+        }
+    }
+
+    /// `init(bytes:file:)` for `size` bytes of which `head` holds at least the length and header;
+    /// `fill(offset, destination)` copies the data buffer's bytes from `offset` into `destination`
+    /// (from memory, or from the file straight into the tensors). `parsedHeader`, when given, is the
+    /// header already parsed from `head` (`read(_:name:)` parses it to check the file's size first).
+    init(head bytes: [UInt8], size: Int, file: String, parsedHeader: [String: JSONValue]?,
+         fill: (Int, UnsafeMutableRawBufferPointer) throws(ClassifierError) -> Void) throws(ClassifierError) {
         func invalid(_ reason: String) -> ClassifierError { .invalidModelFile(file: file, reason: reason) }
 
-        guard bytes.count >= 8 else {
-            throw invalid(bytes.isEmpty
+        guard size >= 8 else {
+            throw invalid(size == 0
                 ? "the file is empty"
-                : "the file is only \(bytes.count) bytes long, too short for the 8-byte header length a safetensors file starts with")
+                : "the file is only \(size) bytes long, too short for the 8-byte header length a safetensors file starts with")
         }
         let headerLength = Self.headerLength(bytes[0..<8])
-        try Self.checkHeaderLength(headerLength, fileSize: bytes.count, file: file)
+        try Self.checkHeaderLength(headerLength, fileSize: size, file: file)
         let headerEnd = 8 + Int(headerLength)
-        let headerBytes = bytes[8..<headerEnd]
-        guard let headerText = String(validating: headerBytes, as: UTF8.self) else {
-            throw invalid("the header is not valid UTF-8 text")
-        }
-        let parsed: JSONValue
-        do {
-            parsed = try JSONValue(parsing: headerText.utf8)
-        } catch {
-            throw invalid("the header is not valid JSON")
-        }
-        guard let header = parsed.object else {
-            throw invalid("the header is JSON but not an object (it is \(parsed.array != nil ? "an array" : "a single value"))")
-        }
+        let header: [String: JSONValue]
+        if let parsedHeader { header = parsedHeader } else { header = try Self.parseHeader(bytes[8..<headerEnd], file: file) }
 
         var metadata: [String: String] = [:]
         if let rawMetadata = header["__metadata__"] {
@@ -143,7 +146,7 @@ extension ModelFile {
             }
         }
 
-        let dataCount = bytes.count - headerEnd
+        let dataCount = size - headerEnd
         var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
         for name in header.keys.sorted() where name != "__metadata__" {
             guard let entry = header[name]?.object else {
@@ -207,23 +210,51 @@ extension ModelFile {
         for entry in entries {
             // Little-endian F32, copied without zero-filling first (a model is megabytes, read per prediction).
             let count = (entry.end - entry.begin) / 4
-            let start = headerEnd + entry.begin
+            var largestMagnitude: UInt32 = 0  // the bits of |x|: ≥ 0x7f800000 for infinity and NaN
+            var failure: ClassifierError?
             let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
-                bytes.withUnsafeBytes { raw in
-                    for i in 0..<count {
-                        let bits = raw.loadUnaligned(fromByteOffset: start + 4 * i, as: UInt32.self)
-                        buffer[i] = Float(bitPattern: UInt32(littleEndian: bits))
-                    }
+                let words = UnsafeMutableRawBufferPointer(buffer)
+                do throws(ClassifierError) { try fill(entry.begin, words) } catch {
+                    failure = error
+                    words.initializeMemory(as: UInt8.self, repeating: 0)
+                }
+                for i in 0 ..< count {
+                    var bits = words.load(fromByteOffset: 4 * i, as: UInt32.self)
+                    #if _endian(big)
+                    bits = bits.byteSwapped
+                    words.storeBytes(of: bits, toByteOffset: 4 * i, as: UInt32.self)
+                    #endif
+                    largestMagnitude = max(largestMagnitude, bits & 0x7fff_ffff)
                 }
                 initialized = count
             }
-            if let i = values.firstIndex(where: { !$0.isFinite }) {
+            if let failure { throw failure }
+            if largestMagnitude >= 0x7f80_0000, let i = values.firstIndex(where: { !$0.isFinite }) {
                 throw invalid("tensor '\(entry.name)' contains \(values[i].isNaN ? "NaN" : "infinity") at element "
                     + "\(i); the model is corrupt or training diverged")
             }
             tensors.append(Tensor(name: entry.name, shape: entry.shape, values: values))
         }
         self.init(tensors: tensors, metadata: metadata)
+    }
+
+    /// The JSON object of a header (the bytes after the 8-byte length).
+    /// - Throws: `invalidModelFile` when it is not UTF-8 text, not JSON or not an object.
+    static func parseHeader(_ headerBytes: ArraySlice<UInt8>, file: String) throws(ClassifierError) -> [String: JSONValue] {
+        func invalid(_ reason: String) -> ClassifierError { .invalidModelFile(file: file, reason: reason) }
+        guard String(validating: headerBytes, as: UTF8.self) != nil else {
+            throw invalid("the header is not valid UTF-8 text")
+        }
+        let parsed: JSONValue
+        do {
+            parsed = try JSONValue(parsing: headerBytes)
+        } catch {
+            throw invalid("the header is not valid JSON")
+        }
+        guard let header = parsed.object else {
+            throw invalid("the header is JSON but not an object (it is \(parsed.array != nil ? "an array" : "a single value"))")
+        }
+        return header
     }
 
     /// The little-endian `UInt64` in the first 8 bytes.
