@@ -119,45 +119,44 @@ private struct Parser {
         }
     }
 
-    /// A string starting at the opening quote; UTF-8 is validated, escapes decoded.
+    /// A string starting at the opening quote; UTF-8 is validated, escapes decoded. Runs of plain
+    /// bytes are copied whole (a model's history is a 20 KB string with an escape every few bytes).
     mutating func string() throws(JSONValue.SyntaxError) -> String {
         index += 1
-        // Fast path: no escapes, as in every name and most values.
-        var end = index
-        while end < bytes.count, bytes[end] != UInt8(ascii: "\""), bytes[end] != UInt8(ascii: "\\"), bytes[end] >= 0x20 { end += 1 }
-        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-            guard let text = String(validating: bytes[index..<end], as: UTF8.self) else { throw .init() }
-            index = end + 1
-            return text
-        }
-        var utf8 = Array(bytes[index..<end])
-        index = end
+        var utf8: [UInt8] = []
+        var escaped = false
         while true {
-            guard index < bytes.count else { throw .init() }
-            let byte = bytes[index]
-            index += 1
-            switch byte {
-            case UInt8(ascii: "\""):
-                guard let text = String(validating: utf8, as: UTF8.self) else { throw .init() }
-                return text
-            case UInt8(ascii: "\\"):
-                guard index < bytes.count else { throw .init() }
-                let escape = bytes[index]
+            let start = index
+            while index < bytes.count, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\"), bytes[index] >= 0x20 {
                 index += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
-                case UInt8(ascii: "b"): utf8.append(0x08)
-                case UInt8(ascii: "f"): utf8.append(0x0C)
-                case UInt8(ascii: "n"): utf8.append(0x0A)
-                case UInt8(ascii: "r"): utf8.append(0x0D)
-                case UInt8(ascii: "t"): utf8.append(0x09)
-                case UInt8(ascii: "u"): utf8 += try unicodeEscape()
-                default: throw .init()
+            }
+            guard index < bytes.count else { throw .init() }
+            if bytes[index] == UInt8(ascii: "\"") {
+                let text: String?
+                if escaped {
+                    utf8 += bytes[start..<index]
+                    text = String(validating: utf8, as: UTF8.self)
+                } else {
+                    text = String(validating: bytes[start..<index], as: UTF8.self)
                 }
-            case 0..<0x20:
-                throw .init()
-            default:
-                utf8.append(byte)
+                index += 1
+                guard let text else { throw .init() }
+                return text
+            }
+            guard bytes[index] == UInt8(ascii: "\\"), index + 1 < bytes.count else { throw .init() }  // a control character
+            utf8 += bytes[start..<index]
+            escaped = true
+            let escape = bytes[index + 1]
+            index += 2
+            switch escape {
+            case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): utf8.append(escape)
+            case UInt8(ascii: "b"): utf8.append(0x08)
+            case UInt8(ascii: "f"): utf8.append(0x0C)
+            case UInt8(ascii: "n"): utf8.append(0x0A)
+            case UInt8(ascii: "r"): utf8.append(0x0D)
+            case UInt8(ascii: "t"): utf8.append(0x09)
+            case UInt8(ascii: "u"): utf8 += try unicodeEscape()
+            default: throw .init()
             }
         }
     }
