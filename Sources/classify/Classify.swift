@@ -57,8 +57,12 @@ struct Classify: ParsableCommand {
             terminate(ExitCode.validationFailure.rawValue)
         }
         do {
-            var command = try parseFast(arguments) ?? parseAsRoot()
-            try command.run()
+            if arguments.first == "predict", let request = PredictRequest(plainArguments: Array(arguments.dropFirst())) {
+                try request.run()
+            } else {
+                var command = try parseFast(arguments) ?? parseAsRoot()
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
@@ -70,8 +74,9 @@ struct Classify: ParsableCommand {
         }
     }
 
-    /// `predict …` parsed by `Predict` alone: `parseAsRoot` first builds the whole command tree and
-    /// looks for completion-script requests, a sixth of a one-image prediction's time. Anything
+    /// `predict …` that `PredictRequest(plainArguments:)` does not take, parsed by `Predict` alone:
+    /// `parseAsRoot` first builds the whole command tree and looks for completion-script requests,
+    /// a sixth of a one-image prediction's time. Anything
     /// that does not parse this way (help, `--version`, a usage error) returns nil and goes through
     /// `parseAsRoot`, so messages and exit codes stay the root command's.
     static func parseFast(_ arguments: [String]) -> ParsableCommand? {

@@ -17,7 +17,9 @@ import Imaging
 /// The `--model` option shared by every command that reads or writes a model file.
 struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The model file to read or write.", valueName: "file"))
-    var model: String = "classifier.safetensors"
+    var model: String = ModelOptions.defaultModel
+
+    static let defaultModel = "classifier.safetensors"
 
     var modelURL: URL { URL(fileURLWithPath: model) }
 }
@@ -83,11 +85,15 @@ struct ThreadOptions: ParsableArguments {
     var threads: Int?
 
     func validate() throws {
-        if let threads, threads < 1 || threads > 256 { throw ValidationError("Please give --threads between 1 and 256.") }
+        if !Self.isValid(threads) { throw ValidationError("Please give --threads between 1 and 256.") }
     }
 
+    static func isValid(_ threads: Int?) -> Bool { threads.map { 1 ... 256 ~= $0 } ?? true }
+
     /// The number of worker threads: the machine's cores unless `--threads` says otherwise.
-    var count: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+    var count: Int { Self.count(threads) }
+
+    static func count(_ threads: Int?) -> Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 }
 
 /// The matrix engine `CLASSIFY_BLAS` asks for (`builtin`, `openblas`); unset, `fallback` or else

@@ -19,6 +19,16 @@ import Testing
                                               environment: ["HOME": home.path, "LD_DEBUG": "files"])
         #expect(predicted.status == 0, "stderr: \(predicted.stderr.suffix(2000))")
         #expect(predicted.stdout.split(separator: "\n").count == 2)
+        // The same options through ArgumentParser (`--model=` is not read by the plain-argument
+        // path) give the same output, text and JSON.
+        for extra in [["--json", "--top", "2", "--min-confidence", "0.99", "--threads", "1"], ["--top", "1"], []] {
+            let plain = try CommandRunner.run(["predict", "--model", "m.safetensors"] + extra + ["~/3"], in: tmp,
+                                              environment: ["HOME": home.path])
+            let parsed = try CommandRunner.run(["predict", "--model=m.safetensors"] + extra + ["~/3"], in: tmp,
+                                               environment: ["HOME": home.path])
+            #expect(plain.status == 0 && parsed.status == 0 && !plain.stdout.isEmpty)
+            #expect(plain.stdout == parsed.stdout && plain.stderr == parsed.stderr, "\(extra)")
+        }
         #if os(Linux)
         // The dynamic loader lists every library it opens: ICU and FoundationInternationalization
         // cost more start-up time than the whole prediction.
@@ -36,5 +46,9 @@ import Testing
         let usage = try CommandRunner.run(["predict", "--top", "0", "a.png"], in: tmp)
         #expect(usage.status == 64 && usage.stderr.contains("Please give a --top of at least 1."))
         #expect(usage.stderr.contains("classify predict"))
+        let repeated = try CommandRunner.run(["predict", "--model", "a", "--model", "b", "--bogus", "x.png"], in: tmp)
+        #expect(repeated.status == 64 && repeated.stderr.contains("Unknown option '--bogus'"))
+        let missing = try CommandRunner.run(["predict", "--model", "absent.safetensors", "x.png"], in: tmp)
+        #expect(missing.status == 1 && missing.stderr.contains("absent.safetensors"))
     }
 }
