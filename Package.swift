@@ -37,7 +37,7 @@ let package = Package(
         .executableTarget(
             name: "classify",
             dependencies: [
-                "Classifier", "Imaging", "Report",
+                "Classifier", "Imaging", "Report", "Parallel",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

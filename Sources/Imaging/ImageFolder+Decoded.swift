@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension ImageFolder {
     /// The images of an `ImageFolder` decoded and preprocessed, one row per image, ready for training.

@@ -1,4 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+import Parallel
 
 /// Bytes shared by the workers of one parallel decode: an image that must be decoded whole
 /// (interlaced, or not taller than the input so it cannot stream) reserves its estimate first and
@@ -10,7 +15,7 @@ public final class MemoryBudget: @unchecked Sendable {
 
     /// The total the workers may hold at once.
     public let bytes: Int
-    private let condition = NSCondition()
+    private let condition = Condition()
     private var used = 0
 
     /// A budget of `bytes`.

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -72,23 +76,32 @@ public final class RegularFile {
     /// - Throws: `Failure` with the system's reason.
     public func read(count: Int, at offset: Int) throws(Failure) -> [UInt8] {
         let count = max(0, count)
-        var failure: Int32 = 0
+        var failure: Failure?
         let bytes = [UInt8](unsafeUninitializedCapacity: count) { buffer, initialized in
-            var filled = 0
-            while filled < count {
-                let got = pread(descriptor, buffer.baseAddress! + filled, count - filled, off_t(offset + filled))
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    failure = errno
-                    break
-                }
-                if got == 0 { break }
-                filled += got
+            do throws(Failure) { initialized = try read(into: UnsafeMutableRawBufferPointer(buffer), at: offset) } catch {
+                failure = error
+                initialized = 0
             }
-            initialized = filled
         }
-        if failure != 0 { throw Failure(RegularFile.systemReason(failure), code: failure) }
+        if let failure { throw failure }
         return bytes
+    }
+
+    /// Fills `buffer` from `offset` and returns how many bytes were read (fewer only at the end of
+    /// the file): reading straight into their destination spares large files a copy.
+    /// - Throws: `Failure` with the system's reason.
+    public func read(into buffer: UnsafeMutableRawBufferPointer, at offset: Int) throws(Failure) -> Int {
+        var filled = 0
+        while filled < buffer.count {
+            let got = pread(descriptor, buffer.baseAddress! + filled, buffer.count - filled, off_t(offset + filled))
+            if got < 0 {
+                if errno == EINTR { continue }
+                throw Failure(RegularFile.systemReason(errno), code: errno)
+            }
+            if got == 0 { break }
+            filled += got
+        }
+        return filled
     }
 
     /// The whole file, refused unread when it is larger than `limit` bytes.
@@ -114,7 +127,7 @@ public final class RegularFile {
 
     /// `1.5 GB`, `100 MB`, `512 bytes`.
     static func describeBytes(_ count: Int) -> String {
-        if count >= 1 << 30 { return String(format: "%.1f GiB", Double(count) / Double(1 << 30)) }
+        if count >= 1 << 30 { return String(cFormat: "%.1f GiB", Double(count) / Double(1 << 30)) }
         if count >= 1 << 20 { return "\(count >> 20) MiB" }
         return "\(count) bytes"
     }

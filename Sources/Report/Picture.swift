@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Imaging
 
 /// A raster picture of the report: an 8-bit image shown `zoom` times enlarged (nearest neighbour),

@@ -43,7 +43,7 @@ extension Report {
                              series: series({ $0.trainingLoss }, { $0.validationLoss }), xRange: xs, marker: best)
         let accuracy = LineChart(title: "Accuracy per epoch", xLabel: "epoch", yLabel: "accuracy",
                                  series: series({ $0.trainingAccuracy }, { $0.validationAccuracy }),
-                                 yRange: 0 ... 1, xRange: xs, yFormat: { percent($0).replacingOccurrences(of: ".0%", with: "%") },
+                                 yRange: 0 ... 1, xRange: xs, yFormat: { percent($0).replacing(".0%", with: "%") },
                                  marker: best)
         return (loss.svg(className: "chart curves"), accuracy.svg(className: "chart curves"))
     }
@@ -122,7 +122,7 @@ extension Report {
         for t in stride(from: 0.0, through: 1.0, by: 0.25) {
             let x = left + t * plotWidth
             svg.line(x, top - 4, x, top + group * Double(classes.count), opacity: 0.15)
-            svg.text(percent(t).replacingOccurrences(of: ".0%", with: "%"), x, top + group * Double(classes.count) + 16,
+            svg.text(percent(t).replacing(".0%", with: "%"), x, top + group * Double(classes.count) + 16,
                      anchor: "middle", size: 10)
         }
         for (c, m) in metrics.perClass.enumerated() {

@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Imaging
 
 extension Report {
@@ -41,11 +52,7 @@ extension Report {
     /// Writes `pictureFiles()` into `folder` (created if needed) and returns the written files' URLs.
     /// - Throws: `ReportError.unwritable` naming the folder or file and the reason.
     public func writePictures(to folder: URL) throws(ReportError) -> [URL] {
-        do {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        } catch {
-            throw .unwritable(file: folder.relativePath, reason: (error as NSError).localizedDescription)
-        }
+        try Self.createFolder(folder.path)
         var written: [URL] = []
         for (name, contents) in pictureFiles() {
             let url = folder.appendingPathComponent(name)
@@ -60,7 +67,7 @@ extension Report {
             } catch let error as ImagingError {
                 throw .unwritable(file: url.relativePath, reason: "\(error)")
             } catch {
-                throw .unwritable(file: url.relativePath, reason: (error as NSError).localizedDescription)
+                throw .unwritable(file: url.relativePath, reason: "\(error)")
             }
             written.append(url)
         }
@@ -75,6 +82,24 @@ extension Report {
         } catch {
             if case let .file(failure) = error { throw .unwritable(file: url.relativePath, reason: failure.reason) }
             throw .unwritable(file: url.relativePath, reason: "the write did not finish")
+        }
+    }
+
+    /// `mkdir -p`: creates `path` and its missing parents (what `FileManager.createDirectory` did; this
+    /// way the reason is the C library's wording, without Foundation's localized error texts).
+    /// - Throws: `ReportError.unwritable` naming the first folder that could not be made.
+    static func createFolder(_ path: String) throws(ReportError) {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for component in path.split(separator: "/") {
+            prefix += (prefix.isEmpty || prefix.hasSuffix("/") ? "" : "/") + component
+            var status = stat()
+            if stat(prefix, &status) == 0, status.st_mode & S_IFMT == S_IFDIR { continue }
+            guard mkdir(prefix, 0o777) == 0 || errno == EEXIST else {
+                throw .unwritable(file: prefix, reason: RegularFile.systemReason(errno))
+            }
+            guard stat(prefix, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else {
+                throw .unwritable(file: prefix, reason: "it exists and is not a folder")
+            }
         }
     }
 

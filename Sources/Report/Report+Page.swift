@@ -1,5 +1,9 @@
 import Classifier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Imaging
 
 extension Report {
@@ -105,7 +109,7 @@ extension Report {
             + ". Left: the file; right: what the network saw.</p><div class=\"sheet\">"
         for mistake in shown {
             let file = files[mistake.index]
-            let name = (file as NSString).lastPathComponent
+            let name = file.split(separator: "/").last.map(String.init) ?? file
             html += "<figure class=\"mistake\" data-file=\"\(e(file))\"><div class=\"pair\">"
             if let thumbnail = thumbnail(mistake.index) {
                 html += try img(thumbnail, alt: "the file \(name)", className: "thumb px")
@@ -128,7 +132,7 @@ extension Report {
             html += "<figure>" + (try img(weights.picture, alt: "first-layer weights", className: "px weights"))
                 + "<figcaption>Incoming weights of \(weights.shown == weights.total ? "all" : "the first") \(weights.shown) of "
                 + "\(weights.total) \(hidden ? "hidden" : "output") neurons, each drawn at the input's size; one shared scale, "
-                + "±\(String(format: "%.3g", Double(weights.scale))). "
+                + "±\(String(cFormat: "%.3g", Double(weights.scale))). "
                 + (classifier.inputFormat.color == .gray ? "Red: positive, blue: negative, white: zero."
                     : "Each channel shows its own weights; mid-grey is zero.") + "</figcaption></figure>"
         }

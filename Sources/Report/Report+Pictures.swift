@@ -1,5 +1,9 @@
 import Classifier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Imaging
 
 extension Report {

@@ -1,5 +1,9 @@
 import Classifier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Imaging
 
 /// What `classify report` shows about a classifier on a labelled test folder: the numbers of

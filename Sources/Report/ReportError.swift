@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// What can go wrong while writing a report; messages name the file and the reason.
 public enum ReportError: Error, CustomStringConvertible, Equatable {

@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// A small SVG writer: elements as text, every attribute and text escaped for XML, numbers with
 /// at most two decimals. The charts use `currentColor` for text and axes, so an inline chart takes
@@ -91,7 +102,9 @@ func n(_ value: Double) -> String {
     guard value.isFinite else { return "0" }
     let rounded = (value * 100).rounded() / 100
     if rounded == rounded.rounded() { return String(Int(rounded)) }
-    return String(format: "%.2f", rounded).replacingOccurrences(of: #"0+$"#, with: "", options: .regularExpression)
+    var text = String(cFormat: "%.2f", rounded)
+    while text.hasSuffix("0") { text.removeLast() }
+    return text
 }
 
 /// Nice tick values covering `lower … upper`: about `count` steps of 1, 2 or 5 × 10ᵏ.
@@ -111,5 +124,5 @@ func ticks(from lower: Double, to upper: Double, count: Int = 5) -> [Double] {
 
 /// Percent text for a rate: `0.9818` → `98.2%`.
 func percent(_ rate: Double) -> String {
-    String(format: "%.1f%%", rate * 100)
+    String(cFormat: "%.1f%%", rate * 100)
 }

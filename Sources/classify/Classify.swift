@@ -1,6 +1,17 @@
 import ArgumentParser
 import Classifier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The `classify` command: a thin layer over the `Imaging` and `Classifier` libraries.
 @main
@@ -37,17 +48,21 @@ struct Classify: ParsableCommand {
                 Console.out("matrix products: \(engine.name), \(threads) thread\(threads == 1 ? "" : "s")")
             } catch {
                 Console.err("Error: \(error)")
-                Foundation.exit(1)
+                terminate(1)
             }
             return
         }
         if let word = clusteredShortOption(in: arguments) {
             Console.err("Error: Unknown option '\(word)'. To name a file that starts with '-', write './\(word)' or put '--' before it.")
-            Foundation.exit(ExitCode.validationFailure.rawValue)
+            terminate(ExitCode.validationFailure.rawValue)
         }
         do {
-            var command = try parseAsRoot()
-            try command.run()
+            if arguments.first == "predict", let request = PredictRequest(plainArguments: Array(arguments.dropFirst())) {
+                try request.run()
+            } else {
+                var command = try parseFast(arguments) ?? parseAsRoot()
+                try command.run()
+            }
         } catch {
             let code = exitCode(for: error)
             let message = fullMessage(for: error)
@@ -55,8 +70,18 @@ struct Classify: ParsableCommand {
                 let lines = message.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
                 if code == .success { lines.forEach { Console.out($0) } } else { lines.forEach { Console.err($0) } }
             }
-            Foundation.exit(code.rawValue)
+            terminate(code.rawValue)
         }
+    }
+
+    /// `predict …` that `PredictRequest(plainArguments:)` does not take, parsed by `Predict` alone:
+    /// `parseAsRoot` first builds the whole command tree and looks for completion-script requests,
+    /// a sixth of a one-image prediction's time. Anything
+    /// that does not parse this way (help, `--version`, a usage error) returns nil and goes through
+    /// `parseAsRoot`, so messages and exit codes stay the root command's.
+    static func parseFast(_ arguments: [String]) -> ParsableCommand? {
+        guard arguments.first == "predict" else { return nil }
+        return try? Predict.parse(Array(arguments.dropFirst()))
     }
 
     /// The first argument like `-dash`: one dash, several letters, not a number. ArgumentParser reads
@@ -70,4 +95,9 @@ struct Classify: ParsableCommand {
         }
         return nil
     }
+}
+
+/// `exit(3)` under a name that does not collide with `ParsableCommand.exit` (at file scope, `exit` is libc's).
+private func terminate(_ code: Int32) -> Never {
+    exit(code)
 }

@@ -1,4 +1,16 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Classifier
 
 /// Writing to the terminal: results on stdout, progress and warnings on stderr, with `write(2)`
 /// so that a closed, full or broken stream is an error the command handles, never a trap.
@@ -18,11 +30,9 @@ enum Console {
         writeOut(Format.terminalSafe(line) + "\n")
     }
 
-    /// One JSON object built from dictionaries and arrays, on one line of stdout (keys sorted).
-    static func jsonObject(_ object: Any) {
-        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes]))
-            ?? Data("{}".utf8)
-        writeOut(String(decoding: data, as: UTF8.self) + "\n")
+    /// One JSON value on one line of stdout (keys sorted by their UTF-8 bytes, slashes not escaped).
+    static func jsonObject(_ object: JSONValue) {
+        writeOut(object.serialized() + "\n")
     }
 
     /// Writes one line to stderr.
@@ -72,16 +82,16 @@ enum Console {
     }
 }
 
-/// `write(2)` under a name that does not collide with `Console.write`.
+/// `write(2)` under a name that does not collide with `Console.write` (at file scope, `write` is libc's).
 private func systemWrite(_ descriptor: Int32, _ buffer: UnsafeRawPointer, _ count: Int) -> Int {
-    Foundation.write(descriptor, buffer, count)
+    write(descriptor, buffer, count)
 }
 
 /// Small text-formatting helpers shared by the commands.
 enum Format {
     /// `97.3%`.
     static func percent(_ value: Double, digits: Int = 1) -> String {
-        String(format: "%.\(digits)f%%", value * 100)
+        String(cFormat: "%.\(digits)f%%", value * 100)
     }
 
     /// A bar of `width` cells for a fraction 0…1, with eighth-block resolution.
@@ -93,10 +103,10 @@ enum Format {
 
     /// `1:05` or `12.3 s`.
     static func duration(_ seconds: Double) -> String {
-        if seconds < 60 { return String(format: "%.1f s", seconds) }
+        if seconds < 60 { return String(cFormat: "%.1f s", seconds) }
         let s = Int(seconds.rounded())
-        return s >= 3600 ? String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60)
-            : String(format: "%d:%02d", s / 60, s % 60)
+        return s >= 3600 ? String(cFormat: "%ld:%02ld:%02ld", s / 3600, s / 60 % 60, s % 60)
+            : String(cFormat: "%ld:%02ld", s / 60, s % 60)
     }
 
     /// `12,345`.

@@ -1,6 +1,17 @@
 import ArgumentParser
 import Classifier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Imaging
 
 /// `classify evaluate DIR`: accuracy, per-class precision/recall/F1, confusion matrix, mistakes.
@@ -75,7 +86,7 @@ struct Evaluate: ParsableCommand {
         Console.out("Balanced accuracy: \(Format.percent(metrics.balancedAccuracy)) (the mean of the classes' recalls)")
         let ece = Format.percent(calibration.expectedCalibrationError)
         Console.out("Calibration: expected calibration error \(ece) over 15 confidence bins"
-            + (classifier.temperature == 1 ? "" : " (temperature \(String(format: "%.3g", classifier.temperature)); "
+            + (classifier.temperature == 1 ? "" : " (temperature \(String(cFormat: "%.3g", classifier.temperature)); "
                 + "\(Format.percent(uncalibrated.expectedCalibrationError)) without it)"))
         Console.out()
         let w = max(5, classes.map(\.count).max() ?? 0)

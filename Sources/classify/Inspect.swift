@@ -1,6 +1,17 @@
 import ArgumentParser
 import Classifier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Imaging
 
 /// `classify inspect`: what a model file holds.
@@ -28,20 +39,20 @@ struct Inspect: ParsableCommand {
             // The training summary is printed as stored in the file (snake_case keys), so
             // `inspect --json` shows exactly what the model file holds.
             let stored = classifier.modelFile().metadata["training"]
-            let training = stored.flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) }
-            let object: [String: Any] = [
-                "model": modelOptions.model,
-                "classes": classifier.classes,
-                "input": ["width": f.width, "height": f.height, "color": f.color.rawValue,
-                          "background": f.background.description],
-                "layers": network.layers.map {
-                    ["inputs": $0.inputCount, "outputs": $0.outputCount,
-                     "activation": $0.activation.rawValue, "parameters": $0.parameterCount] as [String: Any]
-                },
-                "parameters": network.parameterCount,
-                "cost": network.cost.rawValue,
-                "training": training ?? NSNull(),
-            ]
+            let training = stored.flatMap { try? JSONValue(parsing: $0.utf8) }
+            let object: JSONValue = .object([
+                "model": .string(modelOptions.model),
+                "classes": .array(classifier.classes.map { .string($0) }),
+                "input": .object(["width": .integer(f.width), "height": .integer(f.height), "color": .string(f.color.rawValue),
+                                  "background": .string(f.background.description)]),
+                "layers": .array(network.layers.map {
+                    .object(["inputs": .integer($0.inputCount), "outputs": .integer($0.outputCount),
+                             "activation": .string($0.activation.rawValue), "parameters": .integer($0.parameterCount)])
+                }),
+                "parameters": .integer(network.parameterCount),
+                "cost": .string(network.cost.rawValue),
+                "training": training ?? .null,
+            ])
             Console.jsonObject(object)
             return
         }

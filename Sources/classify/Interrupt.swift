@@ -1,5 +1,17 @@
 import Dispatch
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Parallel
 
 /// Turns Ctrl-C (SIGINT) and the other signals that ask a program to stop (SIGTERM from `kill` or
 /// a supervisor, SIGHUP when the terminal goes away, SIGQUIT from Ctrl-\) into a flag that
@@ -13,7 +25,7 @@ final class InterruptFlag: @unchecked Sendable {
         (SIGINT, "Ctrl-C"), (SIGTERM, "SIGTERM"), (SIGHUP, "SIGHUP"), (SIGQUIT, "SIGQUIT"),
     ]
 
-    private let lock = NSLock()
+    private let lock = Condition()
     private var raisedBy: String?
     private var sources: [DispatchSourceSignal] = []
 

@@ -1,12 +1,25 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Classifier
 import Imaging
 
 /// The `--model` option shared by every command that reads or writes a model file.
 struct ModelOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The model file to read or write.", valueName: "file"))
-    var model: String = "classifier.safetensors"
+    var model: String = ModelOptions.defaultModel
+
+    static let defaultModel = "classifier.safetensors"
 
     var modelURL: URL { URL(fileURLWithPath: model) }
 }
@@ -45,7 +58,25 @@ extension BackgroundColor: ExpressibleByArgument {
 
 /// Turns a path argument into a URL, expanding `~`.
 func fileURL(_ path: String) -> URL {
-    URL(fileURLWithPath: (path as NSString).expandingTildeInPath)
+    URL(fileURLWithPath: expandingTilde(path))
+}
+
+/// `~` and `~/x` become the home folder (`$HOME`, else the password database), `~user/x` that
+/// user's; other paths, and unknown users, are unchanged (what `NSString.expandingTildeInPath` did).
+func expandingTilde(_ path: String) -> String {
+    guard path.hasPrefix("~") else { return path }
+    let slash = path.firstIndex(of: "/") ?? path.endIndex
+    let user = path[path.index(after: path.startIndex)..<slash]
+    let home: String?
+    if user.isEmpty, let variable = getenv("HOME"), variable.pointee != 0 {
+        home = String(cString: variable)
+    } else {
+        let entry = user.isEmpty ? getpwuid(getuid()) : getpwnam(String(user))
+        home = entry.flatMap { $0.pointee.pw_dir }.map { String(cString: $0) }
+    }
+    guard let home else { return path }
+    let rest = path[slash...]
+    return home.hasSuffix("/") && rest.hasPrefix("/") ? String(home.dropLast()) + rest : home + rest
 }
 
 /// The `--threads` option shared by every command that decodes images or multiplies matrices.
@@ -54,11 +85,15 @@ struct ThreadOptions: ParsableArguments {
     var threads: Int?
 
     func validate() throws {
-        if let threads, threads < 1 || threads > 256 { throw ValidationError("Please give --threads between 1 and 256.") }
+        if !Self.isValid(threads) { throw ValidationError("Please give --threads between 1 and 256.") }
     }
 
+    static func isValid(_ threads: Int?) -> Bool { threads.map { 1 ... 256 ~= $0 } ?? true }
+
     /// The number of worker threads: the machine's cores unless `--threads` says otherwise.
-    var count: Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
+    var count: Int { Self.count(threads) }
+
+    static func count(_ threads: Int?) -> Int { threads ?? ProcessInfo.processInfo.activeProcessorCount }
 }
 
 /// The matrix engine `CLASSIFY_BLAS` asks for (`builtin`, `openblas`); unset, `fallback` or else
@@ -81,4 +116,14 @@ func loadTestFolder(_ directory: String, for classifier: ImageClassifier, thread
         Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
     }
     return loaded
+}
+
+/// `text` without leading and trailing spaces and tabs (Unicode space separators included), as
+/// Foundation's `trimmingCharacters(in: .whitespaces)` does; line breaks are kept.
+func trimmingSpaces(_ text: Substring) -> Substring {
+    func isSpace(_ c: Character) -> Bool {
+        c == "\t" || c.unicodeScalars.allSatisfy { $0.properties.generalCategory == .spaceSeparator }
+    }
+    guard let first = text.firstIndex(where: { !isSpace($0) }), let last = text.lastIndex(where: { !isSpace($0) }) else { return "" }
+    return text[first...last]
 }

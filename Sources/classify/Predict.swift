@@ -1,12 +1,26 @@
 import ArgumentParser
 import Classifier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import Imaging
 
 /// `classify predict IMAGE...`: the label and every class's probability for each image.
 struct Predict: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "predict",  // spelled out: deriving it from the type name costs a runtime type lookup per start
+        // Only read when `predict` is the root of the parse (`Classify.parseFast`): usage names it
+        // `classify predict`, and ArgumentParser skips its completion-script check (a tenth of a one-image run).
+        _superCommandName: "classify",
         abstract: "Predict the class of PNG images with a trained model.",
         discussion: """
         For each image (folders are searched recursively for PNG files), prints the most likely \
@@ -43,17 +57,45 @@ struct Predict: ParsableCommand {
             help: ArgumentHelp("Label an image 'unknown' when its top probability is below P (0 to 1).", valueName: "P"))
     var minConfidence: Double?
 
+    /// The options as plain values, what `run` works on (`PredictRequest(plainArguments:)` builds
+    /// the same without ArgumentParser).
+    var request: PredictRequest {
+        PredictRequest(images: images, model: modelOptions.model, top: top, json: json, threads: threadOptions.threads,
+                       minConfidence: minConfidence)
+    }
+
     func validate() throws {
-        if images.isEmpty { throw ValidationError("Please name at least one PNG image or folder to predict.") }
-        if let top, top < 1 { throw ValidationError("Please give a --top of at least 1.") }
-        if let minConfidence, !(minConfidence >= 0 && minConfidence <= 1) {
-            throw ValidationError("Please give a --min-confidence between 0 and 1, like 0.8.")
-        }
+        if let problem = request.problem { throw ValidationError(problem) }
     }
 
     func run() throws {
-        let classifier = try ImageClassifier(contentsOf: modelOptions.modelURL)
-        let threads = threadOptions.count
+        try request.run()
+    }
+}
+
+/// What `classify predict` was asked to do.
+struct PredictRequest {
+    var images: [String]
+    var model = ModelOptions.defaultModel
+    var top: Int?
+    var json = false
+    /// `--threads` (checked by `ThreadOptions`); nil for all cores.
+    var threads: Int?
+    var minConfidence: Double?
+
+    /// The usage error in these options (other than `--threads`), or nil.
+    var problem: String? {
+        if images.isEmpty { return "Please name at least one PNG image or folder to predict." }
+        if let top, top < 1 { return "Please give a --top of at least 1." }
+        if let minConfidence, !(minConfidence >= 0 && minConfidence <= 1) {
+            return "Please give a --min-confidence between 0 and 1, like 0.8."
+        }
+        return nil
+    }
+
+    func run() throws {
+        let classifier = try ImageClassifier(contentsOf: URL(fileURLWithPath: model))
+        let threads = ThreadOptions.count(threads)
         // The built-in kernel unless CLASSIFY_BLAS says otherwise: one image is a matrix–vector
         // product, and loading OpenBLAS (its thread pool) would cost more than the product.
         let engine = try matrixEngine(fallback: .builtin)

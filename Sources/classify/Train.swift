@@ -1,6 +1,10 @@
 import ArgumentParser
 import Classifier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Imaging
 
 extension Activation: ExpressibleByArgument {
@@ -133,9 +137,8 @@ struct Train: ParsableCommand {
     /// `--hidden` parsed into integers (their bounds are the library's), or nil when malformed.
     var hiddenSizes: [Int]? {
         guard let hidden else { return TrainingConfiguration().hiddenLayers }
-        if hidden.trimmingCharacters(in: .whitespaces).isEmpty { return [] }
-        let sizes = hidden.split(separator: ",", omittingEmptySubsequences: false)
-            .map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        if trimmingSpaces(hidden[...]).isEmpty { return [] }
+        let sizes = hidden.split(separator: ",", omittingEmptySubsequences: false).map { Int(trimmingSpaces($0)) }
         guard sizes.allSatisfy({ $0 != nil }) else { return nil }
         return sizes.compactMap { $0 }
     }

@@ -1,5 +1,16 @@
 import Classifier
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Renders training events on stderr: a live bar (epoch, batch, loss, accuracy, samples/s, ETA
 /// of the epoch) redrawn in place when stderr is a terminal, and one plain line per epoch otherwise.
@@ -25,7 +36,7 @@ final class TrainingProgressDisplay {
             let eta = p.batch > 0 ? Format.duration(elapsed / Double(p.batch) * Double(p.batchCount - p.batch)) : "–"
             let fraction = Double(p.batch) / Double(max(1, p.batchCount))
             let line = "epoch \(p.epoch)/\(p.maxEpochs) \(Format.pad(Format.bar(fraction, width: 20), 20)) \(p.batch)/\(p.batchCount)"
-                + "  loss \(String(format: "%.4f", p.loss))  accuracy \(Format.percent(p.accuracy))"
+                + "  loss \(String(cFormat: "%.4f", p.loss))  accuracy \(Format.percent(p.accuracy))"
                 + "  \(Format.count(Int(p.samplesPerSecond))) samples/s  ETA \(eta)"
             Console.errRaw("\r\u{1B}[2K" + line)
             barShown = true
@@ -33,9 +44,9 @@ final class TrainingProgressDisplay {
             finish()
             currentEpoch = 0
             var line = "epoch \(Format.pad(String(r.epoch), String(r.maxEpochs).count, right: true))/\(r.maxEpochs)"
-                + "  loss \(String(format: "%.4f", r.trainingLoss))  accuracy \(Format.percent(r.trainingAccuracy))"
+                + "  loss \(String(cFormat: "%.4f", r.trainingLoss))  accuracy \(Format.percent(r.trainingAccuracy))"
             if let vl = r.validationLoss, let va = r.validationAccuracy {
-                line += "  validation loss \(String(format: "%.4f", vl))  accuracy \(Format.percent(va))"
+                line += "  validation loss \(String(cFormat: "%.4f", vl))  accuracy \(Format.percent(va))"
             }
             line += "  \(Format.count(Int(r.samplesPerSecond))) samples/s"
             if r.isBest { line += "  (best)" }

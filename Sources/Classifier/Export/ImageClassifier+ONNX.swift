@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Imaging
 
 /// Exporting a classifier as an ONNX model (opset 13) that onnxruntime, OpenVINO, Triton and the

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Imaging
 
 /// Saving and loading a classifier as a safetensors model file (DESIGN.md §6).
@@ -113,8 +117,7 @@ extension ImageClassifier {
     ///   folder, unreadable, or not a valid classify model; the reason says exactly what is wrong.
     public init(contentsOf url: URL) throws(ClassifierError) {
         let name = url.relativePath
-        let bytes = try ModelFile.readBytes(of: url, name: name)
-        try self.init(modelFileBytes: bytes, name: name)
+        try self.init(modelFile: ModelFile.read(url, name: name), name: name)
     }
 
     /// Parses and validates model file bytes; `name` names the file in error messages.
@@ -213,26 +216,25 @@ extension ModelFileReader {
     /// `input`: `{width, height, color, background}` (and optionally `normalization`).
     func inputFormat() throws(ClassifierError) -> InputFormat {
         let expected = "a JSON object with width, height, color and background"
-        guard let input = try json("input", expected: expected) as? [String: Any] else {
+        guard let input = try json("input", expected: expected).object else {
             throw invalid("the 'input' metadata is not \(expected)")
         }
         func positiveInteger(_ key: String) throws(ClassifierError) -> Int {
-            guard let number = input[key] as? NSNumber, number.doubleValue.rounded() == number.doubleValue,
-                  number.doubleValue >= 1, number.doubleValue <= 1_000_000 else {
+            guard let number = input[key]?.number, number.rounded() == number, number >= 1, number <= 1_000_000 else {
                 throw invalid("the 'input' metadata has no valid '\(key)' (expected a whole number of pixels from 1 to 1000000)")
             }
-            return number.intValue
+            return Int(number)
         }
         let width = try positiveInteger("width")
         let height = try positiveInteger("height")
-        guard let colorName = input["color"] as? String else {
+        guard let colorName = input["color"]?.string else {
             throw invalid("the 'input' metadata has no 'color' entry")
         }
         guard let color = ColorMode(rawValue: colorName) else {
             throw invalid("the 'input' metadata has unknown color '\(colorName)' (known: "
                 + "\(ColorMode.allCases.map(\.rawValue).joined(separator: ", ")))")
         }
-        guard let backgroundText = input["background"] as? String else {
+        guard let backgroundText = input["background"]?.string else {
             throw invalid("the 'input' metadata has no 'background' entry")
         }
         guard let background = BackgroundColor(hex: backgroundText) else {
@@ -240,9 +242,9 @@ extension ModelFileReader {
         }
         if let normalization = input["normalization"] {
             let supported = ImageClassifier.inputNormalization[version] ?? ""
-            guard let text = normalization as? String, text == supported else {
-                throw invalid("the 'input' metadata has normalization '\(normalization)'; format version \(version) "
-                    + "supports only '\(supported)'")
+            guard let text = normalization.string, text == supported else {
+                throw invalid("the 'input' metadata has normalization '\(normalization.string ?? normalization.serialized())'; "
+                    + "format version \(version) supports only '\(supported)'")
             }
         }
         return InputFormat(width: width, height: height, color: color, background: background)

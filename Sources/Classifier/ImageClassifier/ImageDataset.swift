@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 import Imaging
 
 /// The `Dataset` of an `ImageFolder` (a folder-per-class tree loaded into memory, one `UInt8` row

@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Element-wise work around the matrix products: bias add + activation (forward), softmax,
 /// `δ ⊙ f′` (BP1 for the quadratic cost, BP2) and column sums (BP3). The functions `f` and `f′`
@@ -62,7 +73,7 @@ enum Kernels {
                 for j in 1 ..< columns { maximum = Swift.max(maximum, row[j]) }
                 var sum: Float = 0
                 for j in 0 ..< columns {
-                    let e = Foundation.exp(row[j] - maximum)
+                    let e = expf(row[j] - maximum)
                     row[j] = e
                     sum += e
                 }

@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// One element-wise activation: `a = f(s)` and its derivative `f′(s)` side by side.
 ///
@@ -20,14 +31,14 @@ extension ElementwiseFunction {
 
 /// `σ(s) = 1 / (1 + e⁻ˢ)`, `σ′(s) = σ(s)(1 − σ(s)) = a (1 − a)`.
 enum Sigmoid: ElementwiseFunction {
-    @inline(__always) static func f(_ s: Float) -> Float { 1 / (1 + Foundation.exp(-s)) }
+    @inline(__always) static func f(_ s: Float) -> Float { 1 / (1 + expf(-s)) }
     @inline(__always) static func fPrime(_ s: Float) -> Float { fPrime(s: s, a: f(s)) }
     @inline(__always) static func fPrime(s: Float, a: Float) -> Float { a * (1 - a) }
 }
 
 /// `tanh(s)`, `tanh′(s) = 1 − tanh²(s) = 1 − a²`.
 enum HyperbolicTangent: ElementwiseFunction {
-    @inline(__always) static func f(_ s: Float) -> Float { Foundation.tanh(s) }
+    @inline(__always) static func f(_ s: Float) -> Float { tanhf(s) }
     @inline(__always) static func fPrime(_ s: Float) -> Float { fPrime(s: s, a: f(s)) }
     @inline(__always) static func fPrime(s: Float, a: Float) -> Float { 1 - a * a }
 }
@@ -40,7 +51,7 @@ enum RectifiedLinear: ElementwiseFunction {
 
 /// `arctan(s)`, `arctan′(s) = 1 / (1 + s²)`.
 enum Arctangent: ElementwiseFunction {
-    @inline(__always) static func f(_ s: Float) -> Float { Foundation.atan(s) }
+    @inline(__always) static func f(_ s: Float) -> Float { atanf(s) }
     @inline(__always) static func fPrime(_ s: Float) -> Float { 1 / (1 + s * s) }
 }
 

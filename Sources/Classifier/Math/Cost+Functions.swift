@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension Cost {
     /// The cost summed over a batch (divide by `rows` for the mean), with one-hot targets `y`.
@@ -19,7 +30,7 @@ extension Cost {
             if argmax(a, from: row, count: columns) == label { correct += 1 }
             switch self {
             case .crossEntropy:
-                loss -= Foundation.log(Double(max(a[row + label], 1e-12)))
+                loss -= log(Double(max(a[row + label], 1e-12)))
             case .quadratic:
                 var sum: Float = 0
                 for j in 0 ..< columns {

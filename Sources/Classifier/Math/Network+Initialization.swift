@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 extension Network {
     /// A freshly initialised network: layer `l` maps `sizes[l]` inputs to `sizes[l + 1]` neurons.

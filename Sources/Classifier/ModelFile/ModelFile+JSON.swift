@@ -1,17 +1,20 @@
 /// A JSON value written deterministically: object keys sorted by their UTF-8 bytes, no
 /// whitespace, integers in decimal, doubles in Swift's shortest round-trip form. Foundation's
 /// encoders do not promise stable float formatting across platforms; the model file must be
-/// byte-identical for the same classifier, so its header is written by this small printer.
-enum JSONValue: Sendable, Equatable {
+/// byte-identical for the same classifier, so its header is written by this small printer (and read
+/// by the parser in `JSONValue+Parsing.swift`).
+package enum JSONValue: Sendable, Equatable {
     case string(String)
     case integer(Int)
     case unsigned(UInt64)
     case double(Double)
     case array([JSONValue])
     case object([String: JSONValue])
+    case bool(Bool)
+    case null
 
     /// The compact, key-sorted JSON text.
-    func serialized() -> String {
+    package func serialized() -> String {
         var out = ""
         write(to: &out)
         return out
@@ -25,6 +28,10 @@ enum JSONValue: Sendable, Equatable {
             out += String(i)
         case let .unsigned(u):
             out += String(u)
+        case let .bool(b):
+            out += b ? "true" : "false"
+        case .null:
+            out += "null"
         case let .double(d):
             // JSON has no NaN or infinity; callers only store finite values, null keeps the text valid.
             if !d.isFinite {

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// Reads and validates the classify entries of a model file's `__metadata__`, turning every
 /// problem into `ClassifierError.invalidModelFile` with a reason that names the entry.
@@ -40,10 +44,10 @@ struct ModelFileReader {
     }
 
     /// A required entry parsed as JSON.
-    func json(_ key: String, expected: String) throws(ClassifierError) -> Any {
+    func json(_ key: String, expected: String) throws(ClassifierError) -> JSONValue {
         let text = try entry(key)
         do {
-            return try JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed])
+            return try JSONValue(parsing: text.utf8)
         } catch {
             throw invalid("the '\(key)' metadata is not valid JSON (expected \(expected))")
         }
@@ -52,7 +56,7 @@ struct ModelFileReader {
     /// `classes`: a non-empty JSON array of distinct, non-empty names.
     func classes() throws(ClassifierError) -> [String] {
         let expected = "a JSON array of class names"
-        guard let classes = try json("classes", expected: expected) as? [String], !classes.isEmpty else {
+        guard let classes = try json("classes", expected: expected).strings, !classes.isEmpty else {
             throw invalid("the 'classes' metadata is not \(expected)")
         }
         var seen: Set<String> = []
@@ -68,7 +72,7 @@ struct ModelFileReader {
     /// `activations`: a non-empty JSON array of known activation names, one per layer.
     func activations() throws(ClassifierError) -> [Activation] {
         let expected = "a JSON array of activation names, one per layer"
-        guard let names = try json("activations", expected: expected) as? [String], !names.isEmpty else {
+        guard let names = try json("activations", expected: expected).strings, !names.isEmpty else {
             throw invalid("the 'activations' metadata is not \(expected)")
         }
         var activations: [Activation] = []
@@ -123,15 +127,31 @@ struct ModelFileReader {
         return InputStandardization(mean: values[0], deviation: values[1])
     }
 
-    /// `training`: the training summary with snake_case keys, or nil when absent.
+    /// `training`: the training summary with snake_case keys, or nil when absent. Read with
+    /// `JSONValue` rather than `JSONDecoder`, whose generic machinery costs more than the rest of a
+    /// model load: integers must be whole numbers, optional entries may be absent or null.
     func trainingSummary() throws(ClassifierError) -> TrainingSummary? {
         guard let text = metadata["training"] else { return nil }
-        do {
-            return try JSONDecoder().decode(StoredTrainingSummary.self, from: Data(text.utf8)).summary
-        } catch {
-            throw invalid("the 'training' metadata is not a valid training summary (expected a JSON object with epochs, best_epoch, "
-                + "training_accuracy, training_examples, validation_examples, seed and hyperparameters)")
+        let invalidSummary = invalid("the 'training' metadata is not a valid training summary (expected a JSON object with epochs, "
+            + "best_epoch, training_accuracy, training_examples, validation_examples, seed and hyperparameters)")
+        guard let object = (try? JSONValue(parsing: text.utf8))?.object,
+              let epochs = object["epochs"]?.wholeNumber, let bestEpoch = object["best_epoch"]?.wholeNumber,
+              let trainingAccuracy = object["training_accuracy"]?.number,
+              let trainingExamples = object["training_examples"]?.wholeNumber,
+              let validationExamples = object["validation_examples"]?.wholeNumber,
+              let seed = object["seed"]?.unsignedWholeNumber, let hyperparameterObject = object["hyperparameters"]?.object,
+              let validationAccuracy = object.optional("validation_accuracy", \.number),
+              let refitExamples = object.optional("refit_examples", \.wholeNumber),
+              let refitEpochs = object.optional("refit_epochs", \.wholeNumber) else { throw invalidSummary }
+        var hyperparameters: [String: String] = [:]
+        for (key, value) in hyperparameterObject {
+            guard let string = value.string else { throw invalidSummary }
+            hyperparameters[key] = string
         }
+        return TrainingSummary(epochs: epochs, bestEpoch: bestEpoch, trainingAccuracy: trainingAccuracy,
+                               validationAccuracy: validationAccuracy, trainingExamples: trainingExamples,
+                               validationExamples: validationExamples, seed: seed, hyperparameters: hyperparameters,
+                               refitExamples: refitExamples, refitEpochs: refitEpochs)
     }
 }
 
@@ -140,71 +160,50 @@ extension ModelFileReader {
     /// history was kept).
     func trainingHistory() throws(ClassifierError) -> [EpochRecord] {
         guard let text = metadata["history"] else { return [] }
-        let records: [StoredEpochRecord]
-        do {
-            records = try JSONDecoder().decode([StoredEpochRecord].self, from: Data(text.utf8))
-        } catch {
-            throw invalid("the 'history' metadata is not a JSON array of {epoch, training_loss, training_accuracy, "
-                + "validation_loss, validation_accuracy} objects with numbers")
+        let invalidHistory = invalid("the 'history' metadata is not a JSON array of {epoch, training_loss, training_accuracy, "
+            + "validation_loss, validation_accuracy} objects with numbers")
+        guard let array = (try? JSONValue(parsing: text.utf8))?.array else { throw invalidHistory }
+        var records: [EpochRecord] = []
+        records.reserveCapacity(array.count)
+        for (i, element) in array.enumerated() {
+            guard let object = element.object, let epoch = object["epoch"]?.wholeNumber,
+                  let trainingLoss = object["training_loss"]?.number, let trainingAccuracy = object["training_accuracy"]?.number,
+                  let validationLoss = object.optional("validation_loss", \.number),
+                  let validationAccuracy = object.optional("validation_accuracy", \.number) else { throw invalidHistory }
+            guard epoch >= 1 else {
+                throw invalid("entry \(i) of the 'history' metadata has epoch \(epoch); epochs count from 1")
+            }
+            records.append(EpochRecord(epoch: epoch, trainingLoss: trainingLoss, trainingAccuracy: trainingAccuracy,
+                                       validationLoss: validationLoss, validationAccuracy: validationAccuracy))
         }
-        for (i, record) in records.enumerated() where record.epoch < 1 {
-            throw invalid("entry \(i) of the 'history' metadata has epoch \(record.epoch); epochs count from 1")
+        return records
+    }
+}
+
+private extension JSONValue {
+    /// A number without a fractional part that fits `Int` (`3` or `3.0`), or nil.
+    var wholeNumber: Int? {
+        switch self {
+        case let .integer(i): i
+        case let .double(d) where d == d.rounded() && abs(d) < 9.0e15: Int(d)
+        default: nil
         }
-        return records.map {
-            EpochRecord(epoch: $0.epoch, trainingLoss: $0.trainingLoss, trainingAccuracy: $0.trainingAccuracy,
-                        validationLoss: $0.validationLoss, validationAccuracy: $0.validationAccuracy)
+    }
+
+    /// A non-negative whole number that fits `UInt64`, or nil.
+    var unsignedWholeNumber: UInt64? {
+        switch self {
+        case let .integer(i) where i >= 0: UInt64(i)
+        case let .unsigned(u): u
+        default: wholeNumber.flatMap { $0 >= 0 ? UInt64($0) : nil }
         }
     }
 }
 
-/// One entry of the `history` metadata as stored (snake_case keys).
-private struct StoredEpochRecord: Decodable {
-    var epoch: Int
-    var trainingLoss: Double
-    var trainingAccuracy: Double
-    var validationLoss: Double?
-    var validationAccuracy: Double?
-
-    enum CodingKeys: String, CodingKey {
-        case epoch
-        case trainingLoss = "training_loss"
-        case trainingAccuracy = "training_accuracy"
-        case validationLoss = "validation_loss"
-        case validationAccuracy = "validation_accuracy"
-    }
-}
-
-/// The `training` metadata as stored: `TrainingSummary` with snake_case keys. Explicit coding
-/// keys rather than `.convertFromSnakeCase`, which would also rewrite the hyper-parameter names.
-private struct StoredTrainingSummary: Decodable {
-    var epochs: Int
-    var bestEpoch: Int
-    var trainingAccuracy: Double
-    var validationAccuracy: Double?
-    var trainingExamples: Int
-    var validationExamples: Int
-    var seed: UInt64
-    var hyperparameters: [String: String]
-    var refitExamples: Int?
-    var refitEpochs: Int?
-
-    enum CodingKeys: String, CodingKey {
-        case epochs
-        case bestEpoch = "best_epoch"
-        case trainingAccuracy = "training_accuracy"
-        case validationAccuracy = "validation_accuracy"
-        case trainingExamples = "training_examples"
-        case validationExamples = "validation_examples"
-        case seed
-        case hyperparameters
-        case refitExamples = "refit_examples"
-        case refitEpochs = "refit_epochs"
-    }
-
-    var summary: TrainingSummary {
-        TrainingSummary(epochs: epochs, bestEpoch: bestEpoch, trainingAccuracy: trainingAccuracy,
-                        validationAccuracy: validationAccuracy, trainingExamples: trainingExamples,
-                        validationExamples: validationExamples, seed: seed, hyperparameters: hyperparameters,
-                        refitExamples: refitExamples, refitEpochs: refitEpochs)
+private extension [String: JSONValue] {
+    /// `.some(nil)` when `key` is absent or null, `.some(value)` when `read` accepts it, nil (invalid) otherwise.
+    func optional<T>(_ key: String, _ read: (JSONValue) -> T?) -> T?? {
+        guard let value = self[key], value != .null else { return .some(nil) }
+        return read(value).map { .some($0) }
     }
 }

@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
 
 /// The safetensors container that holds a classifier: an 8-byte little-endian header length `N`,
 /// `N` bytes of UTF-8 JSON header, then the raw little-endian data buffer.
@@ -102,50 +106,53 @@ extension ModelFile {
     /// contiguously (no gaps, overlaps or bytes past the end); every value is finite.
     /// - Throws: `ClassifierError.invalidModelFile(file:reason:)` naming the first problem found.
     public init(bytes: [UInt8], file: String) throws(ClassifierError) {
+        let headerEnd = bytes.count >= 8 ? 8 + Int(min(Self.headerLength(bytes[0..<8]), UInt64(bytes.count))) : 0
+        try self.init(head: bytes, size: bytes.count, file: file, parsedHeader: nil) { offset, destination throws(ClassifierError) in
+            bytes.withUnsafeBytes { raw in
+                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: raw[headerEnd + offset ..< headerEnd + offset + destination.count]))
+            }
+        }
+    }
+
+    /// `init(bytes:file:)` for `size` bytes of which `head` holds at least the length and header;
+    /// `fill(offset, destination)` copies the data buffer's bytes from `offset` into `destination`
+    /// (from memory, or from the file straight into the tensors). `parsedHeader`, when given, is the
+    /// header already parsed from `head` (`read(_:name:)` parses it to check the file's size first).
+    init(head bytes: [UInt8], size: Int, file: String, parsedHeader: [String: JSONValue]?,
+         fill: (Int, UnsafeMutableRawBufferPointer) throws(ClassifierError) -> Void) throws(ClassifierError) {
         func invalid(_ reason: String) -> ClassifierError { .invalidModelFile(file: file, reason: reason) }
 
-        guard bytes.count >= 8 else {
-            throw invalid(bytes.isEmpty
+        guard size >= 8 else {
+            throw invalid(size == 0
                 ? "the file is empty"
-                : "the file is only \(bytes.count) bytes long, too short for the 8-byte header length a safetensors file starts with")
+                : "the file is only \(size) bytes long, too short for the 8-byte header length a safetensors file starts with")
         }
         let headerLength = Self.headerLength(bytes[0..<8])
-        try Self.checkHeaderLength(headerLength, fileSize: bytes.count, file: file)
+        try Self.checkHeaderLength(headerLength, fileSize: size, file: file)
         let headerEnd = 8 + Int(headerLength)
-        let headerBytes = bytes[8..<headerEnd]
-        guard let headerText = String(validating: headerBytes, as: UTF8.self) else {
-            throw invalid("the header is not valid UTF-8 text")
-        }
-        let parsed: Any
-        do {
-            parsed = try JSONSerialization.jsonObject(with: Data(headerText.utf8), options: [])
-        } catch {
-            throw invalid("the header is not valid JSON")
-        }
-        guard let header = parsed as? [String: Any] else {
-            throw invalid("the header is JSON but not an object (it is \(parsed is [Any] ? "an array" : "a single value"))")
-        }
+        let header: [String: JSONValue]
+        if let parsedHeader { header = parsedHeader } else { header = try Self.parseHeader(bytes[8..<headerEnd], file: file) }
 
         var metadata: [String: String] = [:]
         if let rawMetadata = header["__metadata__"] {
-            guard let object = rawMetadata as? [String: Any] else {
+            guard let object = rawMetadata.object else {
                 throw invalid("the '__metadata__' entry is not an object of strings")
             }
             for (key, value) in object {
-                guard let string = value as? String else {
+                guard let string = value.string else {
                     throw invalid("the '__metadata__' entry '\(key)' is not a string (safetensors metadata maps strings to strings)")
                 }
                 metadata[key] = string
             }
         }
 
-        let dataCount = bytes.count - headerEnd
+        let dataCount = size - headerEnd
         var entries: [(name: String, shape: [Int], begin: Int, end: Int)] = []
         for name in header.keys.sorted() where name != "__metadata__" {
-            guard let entry = header[name] as? [String: Any] else {
+            guard let entry = header[name]?.object else {
                 throw invalid("tensor '\(name)' is not described by an object")
             }
-            guard let dtype = entry["dtype"] as? String else {
+            guard let dtype = entry["dtype"]?.string else {
                 throw invalid("tensor '\(name)' has no dtype")
             }
             guard dtype == "F32" else {
@@ -201,22 +208,53 @@ extension ModelFile {
         var tensors: [Tensor] = []
         tensors.reserveCapacity(entries.count)
         for entry in entries {
-            var values = [Float](repeating: 0, count: (entry.end - entry.begin) / 4)
-            var position = headerEnd + entry.begin
-            for i in values.indices {
-                let bitPattern = UInt32(bytes[position]) | UInt32(bytes[position + 1]) << 8
-                    | UInt32(bytes[position + 2]) << 16 | UInt32(bytes[position + 3]) << 24
-                let value = Float(bitPattern: bitPattern)
-                guard value.isFinite else {
-                    throw invalid("tensor '\(entry.name)' contains \(value.isNaN ? "NaN" : "infinity") at element "
-                        + "\(i); the model is corrupt or training diverged")
+            // Little-endian F32, copied without zero-filling first (a model is megabytes, read per prediction).
+            let count = (entry.end - entry.begin) / 4
+            var largestMagnitude: UInt32 = 0  // the bits of |x|: ≥ 0x7f800000 for infinity and NaN
+            var failure: ClassifierError?
+            let values = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+                let words = UnsafeMutableRawBufferPointer(buffer)
+                do throws(ClassifierError) { try fill(entry.begin, words) } catch {
+                    failure = error
+                    words.initializeMemory(as: UInt8.self, repeating: 0)
                 }
-                values[i] = value
-                position += 4
+                for i in 0 ..< count {
+                    var bits = words.load(fromByteOffset: 4 * i, as: UInt32.self)
+                    #if _endian(big)
+                    bits = bits.byteSwapped
+                    words.storeBytes(of: bits, toByteOffset: 4 * i, as: UInt32.self)
+                    #endif
+                    largestMagnitude = max(largestMagnitude, bits & 0x7fff_ffff)
+                }
+                initialized = count
+            }
+            if let failure { throw failure }
+            if largestMagnitude >= 0x7f80_0000, let i = values.firstIndex(where: { !$0.isFinite }) {
+                throw invalid("tensor '\(entry.name)' contains \(values[i].isNaN ? "NaN" : "infinity") at element "
+                    + "\(i); the model is corrupt or training diverged")
             }
             tensors.append(Tensor(name: entry.name, shape: entry.shape, values: values))
         }
         self.init(tensors: tensors, metadata: metadata)
+    }
+
+    /// The JSON object of a header (the bytes after the 8-byte length).
+    /// - Throws: `invalidModelFile` when it is not UTF-8 text, not JSON or not an object.
+    static func parseHeader(_ headerBytes: ArraySlice<UInt8>, file: String) throws(ClassifierError) -> [String: JSONValue] {
+        func invalid(_ reason: String) -> ClassifierError { .invalidModelFile(file: file, reason: reason) }
+        guard String(validating: headerBytes, as: UTF8.self) != nil else {
+            throw invalid("the header is not valid UTF-8 text")
+        }
+        let parsed: JSONValue
+        do {
+            parsed = try JSONValue(parsing: headerBytes)
+        } catch {
+            throw invalid("the header is not valid JSON")
+        }
+        guard let header = parsed.object else {
+            throw invalid("the header is JSON but not an object (it is \(parsed.array != nil ? "an array" : "a single value"))")
+        }
+        return header
     }
 
     /// The little-endian `UInt64` in the first 8 bytes.
@@ -240,12 +278,11 @@ extension ModelFile {
     }
 
     /// `value` as an array of integers, or nil when it is not a JSON array of integral numbers.
-    private static func integers(_ value: Any?) -> [Int]? {
-        guard let array = value as? [Any] else { return nil }
+    static func integers(_ value: JSONValue?) -> [Int]? {
+        guard let array = value?.array else { return nil }
         var result: [Int] = []
         for element in array {
-            guard let number = element as? NSNumber else { return nil }
-            let double = number.doubleValue
+            guard let double = element.number else { return nil }
             guard double.rounded() == double, abs(double) < 9.0e15 else { return nil }
             result.append(Int(double))
         }

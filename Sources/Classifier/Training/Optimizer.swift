@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// How a gradient becomes a step of the weights.
 ///
@@ -73,8 +84,8 @@ struct OptimizerState {
             }
         case .adam:
             let (β1, β2, ε) = (Optimizer.adamBeta1, Optimizer.adamBeta2, Optimizer.adamEpsilon)
-            let c1 = Float(1 - Foundation.pow(Double(β1), Double(step)))
-            let c2 = Float(1 - Foundation.pow(Double(β2), Double(step)))
+            let c1 = Float(1 - pow(Double(β1), Double(step)))
+            let c2 = Float(1 - pow(Double(β2), Double(step)))
             for l in network.layers.indices {
                 Kernels.adamStep(parameters: &network.layers[l].weights.elements, m: &weightMoment1[l],
                                  v: &weightMoment2[l], gradient: workspace.weightGradient[l], learningRate: η,

@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// The epoch loop of one training run: shuffled mini-batches, an optimizer step per batch,
 /// validation after each epoch, the best epoch's weights kept, early stopping. Both cores go to
@@ -85,7 +96,7 @@ struct EpochLoop {
                 let range = batch * m ..< min((batch + 1) * m, order.count)
                 let rows = range.count
                 if decays {
-                    optimizer.learningRate = learningRate * Float(0.5 * (1 + Foundation.cos(Double.pi * Double(step) / totalSteps)))
+                    optimizer.learningRate = learningRate * Float(0.5 * (1 + cos(Double.pi * Double(step) / totalSteps)))
                 }
                 step += 1
                 for (i, index) in order[range].enumerated() { workspace.labels[i] = training.labels[index] }

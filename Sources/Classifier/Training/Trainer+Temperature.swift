@@ -1,4 +1,15 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
 import Foundation
+#endif
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 extension Trainer {
     /// Temperature scaling (Guo et al., *On Calibration of Modern Neural Networks*, ICML 2017):
@@ -26,18 +37,18 @@ extension Trainer {
         guard n > 0, k > 0 else { return (1, 0) }
         let z = logits.elements.map(Double.init)
         func nll(_ logT: Double) -> Double {
-            let t = Foundation.exp(logT)
+            let t = exp(logT)
             var total = 0.0
             for i in 0 ..< n {
                 let row = z[i * k ..< (i + 1) * k]
                 let top = row.max() ?? 0
-                let sum = row.reduce(0.0) { $0 + Foundation.exp(($1 - top) / t) }
-                total += Foundation.log(sum) - (z[i * k + labels[i]] - top) / t
+                let sum = row.reduce(0.0) { $0 + exp(($1 - top) / t) }
+                total += log(sum) - (z[i * k + labels[i]] - top) / t
             }
             return total / Double(n)
         }
         let φ = (5.0.squareRoot() - 1) / 2
-        var (a, b) = (Foundation.log(0.05), Foundation.log(20.0))
+        var (a, b) = (log(0.05), log(20.0))
         var (c, d) = (b - φ * (b - a), a + φ * (b - a))
         var (fc, fd) = (nll(c), nll(d))
         for _ in 0 ..< 60 {
@@ -52,7 +63,7 @@ extension Trainer {
             }
         }
         let logT = (a + b) / 2
-        let t = Float(Foundation.exp(logT))
+        let t = Float(exp(logT))
         return t.isFinite && t > 0 ? (t, nll(logT)) : (1, nll(0))
     }
 }

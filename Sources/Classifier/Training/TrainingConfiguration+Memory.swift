@@ -40,7 +40,7 @@ extension TrainingConfiguration {
         let estimate = memoryEstimate(examples: examples, inputs: inputs, classes: classes)
         let budget = Double(physicalMemory) * 0.75
         guard Double(estimate.total) > budget else { return }
-        func gib(_ bytes: Int) -> String { String(format: "%.1f GiB", Double(bytes) / Double(1 << 30)) }
+        func gib(_ bytes: Int) -> String { String(cFormat: "%.1f GiB", Double(bytes) / Double(1 << 30)) }
         throw .invalidConfiguration(setting: .memory, reason: "training would need about \(gib(estimate.total)) of memory"
             + " (\(gib(estimate.data)) for \(examples) images of \(inputs) inputs, \(gib(estimate.network)) for the network"
             + " and its optimizer) but this machine has \(gib(Int(clamping: physicalMemory))); please choose a smaller"
