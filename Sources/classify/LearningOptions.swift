@@ -34,6 +34,10 @@ struct LearningOptions: ParsableArguments {
         + "shift,flip, or none.", valueName: "list"))
     var augment: Augmentation = TrainingConfiguration().augmentation
 
+    @Flag(name: .customLong("average"), inversion: .prefixedNo, help: ArgumentHelp("Judge and save a moving average of the "
+        + "weights over about the last third of an epoch's steps rather than the last step's."))
+    var averageWeights = TrainingConfiguration().averageWeights
+
     @Flag(inversion: .prefixedNo, help: ArgumentHelp("After choosing the epoch count on the validation images, retrain "
         + "on every image for that many epochs and save that model."))
     var refit = TrainingConfiguration().refit
@@ -46,5 +50,6 @@ struct LearningOptions: ParsableArguments {
         configuration.classWeight = classWeight
         configuration.schedule = schedule
         configuration.augmentation = augment
+        configuration.averageWeights = averageWeights
     }
 }

@@ -30,6 +30,16 @@ extension Kernels {
         }
     }
 
+    /// Exponential moving average of parameters: `w̄ ← β w̄ + (1 − β) w`.
+    static func movingAverage(_ average: inout [Float], towards w: [Float], decay β: Float) {
+        precondition(average.count == w.count, "moving average: \(average.count) averages, \(w.count) parameters")
+        w.withUnsafeBufferPointer { w in
+            average.withUnsafeMutableBufferPointer { a in
+                for i in 0 ..< a.count { a[i] = β * a[i] + (1 - β) * w[i] }
+            }
+        }
+    }
+
     /// Momentum: `v ← μ v − η (g + λ w)`, `w ← w + v`.
     ///
     /// Eight lanes at a time (explicit SIMD8, like Adam), the tail in the low lanes of one

@@ -78,6 +78,9 @@ struct EpochLoop {
         let decays = isRefit && c.schedule == .cosine
         let totalSteps = Double(maxEpochs * batchCount)
         var step = 0
+        // The averaged weights (`averageWeights`): a half-life of about a third of an epoch's steps.
+        var averaged = network
+        let averageDecay = Float(max(0.9, min(0.999, 1 - 2 / Double(batchCount))))
         var epochsWithoutImprovement = 0
 
         let lastEpoch = completedEpochs + maxEpochs
@@ -118,6 +121,7 @@ struct EpochLoop {
                     optimizer.update(&network, with: workspace)
                 }
                 (lossSum, correct, seen) = (lossSum + loss, correct + ok, seen + rows)
+                if c.averageWeights { averaged.average(towards: network, decay: averageDecay) }
 
                 let stop = shouldStop()
                 let now = clock.now
@@ -132,25 +136,27 @@ struct EpochLoop {
             }
             let samplesPerSecond = Double(seen) / Trainer.seconds(clock.now - start)
             guard network.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
+            // What the epoch is judged by and may keep: the averaged weights, or the last step's.
+            let judged = c.averageWeights ? averaged : network
 
             var report = EpochReport(epoch: epoch, maxEpochs: lastEpoch, trainingLoss: lossSum / Double(seen),
                                      trainingAccuracy: Double(correct) / Double(seen), validationLoss: nil,
                                      validationAccuracy: nil, samplesPerSecond: samplesPerSecond, isBest: true,
                                      isRefit: isRefit)
             if hasValidation {
-                let (loss, accuracy) = network.evaluate(validation, standardization: standardization, workspace: &workspace)
+                let (loss, accuracy) = judged.evaluate(validation, standardization: standardization, workspace: &workspace)
                 guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
                 report.validationLoss = loss
                 report.validationAccuracy = accuracy
                 if let validationInputs {
-                    let z = network.logits(validationInputs, engine: c.engine, threads: c.threads)
+                    let z = judged.logits(validationInputs, engine: c.engine, threads: c.threads)
                     report.calibratedValidationLoss = Trainer.temperatureFit(logits: z, labels: validation.labels).loss
                 }
                 report.isBest = c.selection == .accuracy ? accuracy > bestAccuracy || (accuracy == bestAccuracy && loss < bestLoss)
                     : (report.calibratedValidationLoss ?? loss) < bestCriterion
             }
             if report.isBest {
-                best = network
+                best = judged
                 (bestAccuracy, bestLoss) = (report.validationAccuracy ?? 0, report.validationLoss ?? report.trainingLoss)
                 bestCriterion = report.calibratedValidationLoss ?? bestLoss
                 bestIndex = history.count
@@ -173,6 +179,15 @@ struct EpochLoop {
 }
 
 extension Network {
+    /// Polyak–Ruppert averaging with exponential weights: `θ̄ ← β θ̄ + (1 − β) θ` for every
+    /// weight and bias `θ` of `network` (same sizes).
+    mutating func average(towards network: Network, decay β: Float) {
+        for l in layers.indices {
+            Kernels.movingAverage(&layers[l].weights.elements, towards: network.layers[l].weights.elements, decay: β)
+            Kernels.movingAverage(&layers[l].biases, towards: network.layers[l].biases, decay: β)
+        }
+    }
+
     /// Mean cost and accuracy on a dataset, in batches through `workspace` (no allocation per batch).
     func evaluate(_ dataset: Dataset, standardization: InputStandardization,
                   workspace: inout BackpropagationWorkspace) -> (loss: Double, accuracy: Double) {

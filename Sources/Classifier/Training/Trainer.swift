@@ -171,7 +171,7 @@ public struct Trainer: Sendable {
                               maxEpochs: bestReport.epoch - completedEpochs, completedEpochs: completedEpochs, isRefit: true,
                               replayedDrops: run.learningRateDrops)
         try refit.run(using: &generator, progress: progress, shouldStop: shouldStop)
-        result.network = refit.network
+        result.network = refit.best
         result.standardization = everything
         result.history += refit.history
         result.summary.refitExamples = dataset.count

@@ -1,8 +1,9 @@
 /// Every knob of training, with defaults that give a good model without flags: one ReLU hidden
-/// layer of 128, softmax + cross-entropy, Adam, mini-batches of 32, training images shifted at
-/// random by up to 1/14 of their size, a stratified 10 % validation split, the best epoch by the
-/// validation loss at its fitted temperature, early stopping after 25 epochs without a new best,
-/// a softmax temperature fitted on the validation images, no refit, seed 42.
+/// layer of 128, softmax + cross-entropy, Adam, mini-batches of 32, inputs centred on the training
+/// images' mean, training images shifted at random by up to 1/14 of their size, weights averaged
+/// over the last steps, a stratified 10 % validation split, the best epoch by the validation loss
+/// at its fitted temperature, early stopping after 25 epochs without a new best, a softmax
+/// temperature fitted on the validation images, no refit, seed 42.
 /// The choices are measured in `Benchmarks/accuracy.py` (see Benchmarks/README.md).
 public struct TrainingConfiguration: Sendable, Equatable {
     /// Widths of the hidden layers, first to last (`--hidden 128,64`); may be empty (a linear classifier).
@@ -36,7 +37,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Seed of the one generator behind initialisation, split and shuffling.
     public var seed: UInt64 = 42
     /// How inputs are standardised before the network (`InputStandardization`).
-    public var standardization: StandardizationMode = .none
+    public var standardization: StandardizationMode = .center
     /// What picks the best epoch on the validation images.
     public var selection: EpochSelection = .calibratedLoss
     /// After choosing the epoch count on the validation images, train a fresh network on every
@@ -49,6 +50,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var schedule: LearningRateSchedule = .constant
     /// Random shifts (and flips) of the training images, per example and epoch (`Augmentation`).
     public var augmentation = Augmentation(shift: true)
+    /// Judge and keep the exponential moving average of the weights (`θ̄ ← β θ̄ + (1 − β) θ` after
+    /// every step, `β = 1 − 2 / batches per epoch` within `[0.9, 0.999]`) instead of the last step's.
+    public var averageWeights = true
     /// How the classes weigh in training: `.none` (as many as their examples) or `.balanced`
     /// (every class sampled equally often per epoch).
     public var classWeight: ClassWeighting = .none
@@ -118,6 +122,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "class_weight": classWeight.rawValue,
             "schedule": schedule.rawValue,
             "augment": augmentation.description,
+            "average_weights": "\(averageWeights)",
         ]
     }
 }
