@@ -15,6 +15,7 @@ import Testing
         c.patience = 100
         c.seed = 3
         c.refit = false  // the validated run's epochs are compared; the refit is checked below
+        c.averageWeights = false  // the moving average is not stored in the model, so it restarts when training continues
         return c
     }
 

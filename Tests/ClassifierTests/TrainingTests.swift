@@ -224,7 +224,9 @@ import Testing
         #expect(c.hiddenLayers == [128])
         #expect(c.activation == .relu && c.cost == .crossEntropy && c.optimizer == .adam)
         #expect(c.learningRate == nil && c.effectiveLearningRate == 0.001)
-        #expect(c.batchSize == 32 && c.maxEpochs == 100 && c.patience == 10)
+        #expect(c.batchSize == 32 && c.maxEpochs == 100 && c.patience == 25)
+        #expect(c.standardization == .center && c.selection == .calibratedLoss && !c.refit && c.schedule == .constant)
+        #expect(c.augmentation == Augmentation(shift: true) && c.averageWeights && c.calibrate && c.classWeight == .none)
         #expect(c.l2 == 1e-4 && c.validationFraction == 0.1 && c.seed == 42 && c.threads == 1)
         let rates: [(Optimizer, Float)] = [(.adam, 0.001), (.momentum, 0.01), (.sgd, 0.1)]
         for (optimizer, rate) in rates { #expect(optimizer.defaultLearningRate == rate, "\(optimizer)") }
@@ -237,6 +239,7 @@ import Testing
         configuration.patience = 2
         configuration.learningRate = 0.05
         configuration.standardization = .perInput
+        configuration.refit = true
         let data = Self.separable(count: 300, seed: 4)
         let result = try Trainer(configuration: configuration).train(data)
         let refit = result.history.filter(\.isRefit)

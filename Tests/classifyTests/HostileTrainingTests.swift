@@ -178,6 +178,8 @@ import Testing
         defer { try? FileManager.default.removeItem(at: tmp) }
         let (model, train) = try HostileWorld.trainedModel(in: tmp)
         var classifier = try ImageClassifier(contentsOf: model)
+        // Uncentred inputs (all ≥ 0), so that every weight of 1e30 drives the logits to overflow.
+        classifier.inputStandardization = .identity(inputCount: classifier.inputStandardization.inputCount)
         for l in classifier.network.layers.indices {
             let w = classifier.network.layers[l].weights
             classifier.network.layers[l].weights = Matrix(rows: w.rows, columns: w.columns, repeating: 1e30)

@@ -147,7 +147,7 @@ import Testing
             "  1      64 → 16      relu            1,040 parameters", "  2      16 → 10      softmax           170 parameters",
             "  total 1,210 parameters", "Cost: cross-entropy",
         ])
-        #expect(inspected.count == 10 && inspected[9].hasPrefix("Settings: activation=relu, batch_size=32, ")
+        #expect(inspected.count == 10 && inspected[9].hasPrefix("Settings: activation=relu, augment=shift, average_weights=true, batch_size=32, ")
                 && inspected[9].contains(" cost=cross-entropy, ") && inspected[9].contains(" hidden=16, "))
         #expect(inspected[8].hasPrefix("Training: 2 epochs (best \(s.bestEpoch)), training accuracy "))
 
