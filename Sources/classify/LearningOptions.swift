@@ -13,8 +13,9 @@ extension Augmentation: ExpressibleByArgument {
 /// `train`'s options for how the network generalizes: standardization, epoch selection, the
 /// refit and its schedule, class weighting (defaults and measurements in README.md).
 struct LearningOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Input standardization: none, per-input (each input's mean and deviation over the "
-        + "training images) or global.", valueName: "mode"))
+    @Option(help: ArgumentHelp("Input standardization: center (subtract the training images' mean value), none, "
+        + "per-input (each input's mean and deviation over the training images) or global (one mean and deviation).",
+        valueName: "mode"))
     var standardize: StandardizationMode = TrainingConfiguration().standardization
 
     @Option(help: ArgumentHelp("What picks the best epoch on the validation images: calibrated-loss (the loss at the "
@@ -29,9 +30,9 @@ struct LearningOptions: ParsableArguments {
         + "patience), cosine (the refit decays to 0) or constant.", valueName: "name"))
     var schedule: LearningRateSchedule = TrainingConfiguration().schedule
 
-    @Option(help: ArgumentHelp("Random changes to each training image, every epoch: shift (move by up to 1/16 of the "
-        + "image's size), flip (mirror left-right: for scenes and objects, never for digits or text), both as "
-        + "shift,flip, or none.", valueName: "list"))
+    @Option(help: ArgumentHelp("Random changes to each training image, every epoch, as a list: shift (move by up to "
+        + "1/14 of the image's size; images from 10×10), scale (zoom by 0.9–1.1), flip (mirror left-right: for scenes and "
+        + "objects, never for digits or text), e.g. shift,flip; or none.", valueName: "list"))
     var augment: Augmentation = TrainingConfiguration().augmentation
 
     @Flag(name: .customLong("average"), inversion: .prefixedNo, help: ArgumentHelp("Judge and save a moving average of the "

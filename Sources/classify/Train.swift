@@ -22,9 +22,11 @@ struct Train: ParsableCommand {
         discussion: """
         Every immediate sub-folder of DIR is a class, named after the folder; the PNG files in it \
         are its examples. Hidden files and non-PNG files are skipped and reported. Without flags, \
-        the input size and colour come from the images, a ReLU network with softmax outputs is \
-        trained with Adam, 10% of each class is held out for validation, training stops when the \
-        validation loss stops improving, and the weights of the best epoch are saved.
+        the input size and colour come from the images, inputs are centred on the images' mean, a \
+        ReLU network with softmax outputs is trained with Adam on randomly shifted copies of the \
+        images, 10% of each class is held out for validation, training stops 25 epochs after the \
+        validation loss (at its best temperature) last improved, and the best epoch's averaged \
+        weights are saved with a temperature that calibrates the probabilities.
 
         Press Ctrl-C to stop early: the current batch finishes and the best model so far is saved.
 

@@ -24,39 +24,47 @@ public struct ImageShape: Sendable, Equatable, Hashable {
 ///   (none below 10×10, where one pixel is too much of the image: the 8×8 digits lost 3–5 points;
 ///   1 pixel at 16×16, 2 at 27 to 37 pixels, 4 at 64×64); pixels that move in from outside repeat
 ///   the nearest edge pixel.
+/// - `scale`: zoom about the image centre by a factor uniform in `[0.9, 1.1]` (nearest pixel),
+///   only where shifts apply (10×10 and up).
 /// - `flip`: mirror left–right with probability ½. Off by default: it turns a 2 into a mirrored
 ///   2 and text into mirror writing; turn it on for photographs of scenes and objects.
 public struct Augmentation: Sendable, Equatable {
     public var shift: Bool
+    public var scale: Bool
     public var flip: Bool
 
-    public init(shift: Bool = false, flip: Bool = false) {
+    public init(shift: Bool = false, scale: Bool = false, flip: Bool = false) {
         self.shift = shift
+        self.scale = scale
         self.flip = flip
     }
+
+    /// The largest relative change of size that `scale` draws: zoom factors lie in `1 ± 0.1`.
+    public static let scaleRange: Float = 0.1
 
     /// No change to any example.
     public static let none = Augmentation()
 
     /// Whether anything is drawn at all.
-    public var isNone: Bool { !shift && !flip }
+    public var isNone: Bool { !shift && !scale && !flip }
 
     /// Whether images of `shape` change at all: a flip, or a shift of at least one pixel.
-    public func changes(_ shape: ImageShape) -> Bool { flip || (shift && Self.shiftRadius(for: shape) > 0) }
+    public func changes(_ shape: ImageShape) -> Bool { flip || ((shift || scale) && Self.shiftRadius(for: shape) > 0) }
 
     /// The names, as `--augment` takes them: `"shift,flip"`, `"shift"`, `"none"`.
     public var description: String {
-        let names = [shift ? "shift" : nil, flip ? "flip" : nil].compactMap { $0 }
+        let names = [shift ? "shift" : nil, scale ? "scale" : nil, flip ? "flip" : nil].compactMap { $0 }
         return names.isEmpty ? "none" : names.joined(separator: ",")
     }
 
-    /// Parses `--augment`'s value: a comma-separated list of `shift` and `flip`, or `none`;
+    /// Parses `--augment`'s value: a comma-separated list of `shift`, `scale` and `flip`, or `none`;
     /// `nil` for anything else.
     public init?(parsing text: String) {
         self.init()
         for name in text.split(separator: ",", omittingEmptySubsequences: false) {
             switch name.filter({ !$0.isWhitespace }).lowercased() {
             case "shift": shift = true
+            case "scale": scale = true
             case "flip": flip = true
             case "none" where text.filter({ !$0.isWhitespace }).lowercased() == "none": break
             default: return nil
@@ -71,18 +79,21 @@ public struct Augmentation: Sendable, Equatable {
 
     /// Writes the augmented copies of rows `indices` of `bytes` (images of `shape`) into
     /// consecutive rows of `batch`, drawing one 64-bit number per example from `generator`:
-    /// bits 0–15 give `dx`, 16–31 `dy`, bit 32 the flip.
+    /// bits 0–15 give `dx`, 16–31 `dy`, bit 32 the flip, bits 40–63 the zoom factor.
     ///
     /// Shapes: `bytes` is `N × shape.byteCount`; `batch` gets `indices.count × shape.byteCount`.
     func apply(to bytes: [UInt8], rows indices: ArraySlice<Int>, shape: ImageShape, into batch: inout [UInt8],
                using generator: inout some RandomNumberGenerator) {
         let r = shift ? Self.shiftRadius(for: shape) : 0
         let span = UInt64(2 * r + 1)
+        let zooms = scale && Self.shiftRadius(for: shape) > 0
         for (i, index) in indices.enumerated() {
             let bits = generator.next()
             let dx = Int((bits & 0xFFFF) % span) - r, dy = Int(((bits >> 16) & 0xFFFF) % span) - r
             let mirrored = flip && (bits >> 32) & 1 == 1
-            Kernels.transform(bytes, row: index, shape: shape, dx: dx, dy: dy, mirrored: mirrored, into: &batch, row: i)
+            let u = Float(bits >> 40) / Float(1 << 24)  // uniform in [0, 1)
+            let zoom = zooms ? 1 + Self.scaleRange * (2 * u - 1) : 1
+            Kernels.transform(bytes, row: index, shape: shape, dx: dx, dy: dy, zoom: zoom, mirrored: mirrored, into: &batch, row: i)
         }
     }
 }
