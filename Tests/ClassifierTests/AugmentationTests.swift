@@ -2,13 +2,19 @@ import Testing
 @testable import Classifier
 
 @Suite struct AugmentationTests {
-    /// The naive reference: pixel `(x, y)` of the result is pixel `(clamp(m(x) − dx), clamp(y − dy))` of the source.
-    static func naive(_ image: [UInt8], _ shape: ImageShape, dx: Int, dy: Int, mirrored: Bool) -> [UInt8] {
+    /// The naive reference: pixel `(x, y)` of the result is pixel `(clamp(z(m(x) − dx)), clamp(z(y − dy)))`
+    /// of the source, `z(v) = round(c + (v − c) · (1 / zoom))` the zoom about the centre `c`, in
+    /// Float like the kernel (a tie such as 18.5 rounds the same way on both sides).
+    static func naive(_ image: [UInt8], _ shape: ImageShape, dx: Int, dy: Int, zoom: Float = 1, mirrored: Bool) -> [UInt8] {
         var out = [UInt8](repeating: 0, count: shape.byteCount)
+        func z(_ v: Int, _ n: Int) -> Int {
+            let c = Float(n - 1) / 2
+            return Int((c + (Float(v) - c) * (1 / zoom)).rounded())
+        }
         for y in 0 ..< shape.height {
             for x in 0 ..< shape.width {
-                let sx = min(max((mirrored ? shape.width - 1 - x : x) - dx, 0), shape.width - 1)
-                let sy = min(max(y - dy, 0), shape.height - 1)
+                let sx = min(max(z((mirrored ? shape.width - 1 - x : x) - dx, shape.width), 0), shape.width - 1)
+                let sy = min(max(z(y - dy, shape.height), 0), shape.height - 1)
                 for c in 0 ..< shape.channels {
                     out[(y * shape.width + x) * shape.channels + c] = image[(sy * shape.width + sx) * shape.channels + c]
                 }
@@ -26,6 +32,27 @@ import Testing
         (ImageShape(width: 4, height: 4, channels: 2), -4, 4, true),
     ]
 
+    /// Zooms of 0.9 and 1.1 (and 1 exactly), odd and even sizes.
+    static let zoomCases: [(ImageShape, Int, Int, Float, Bool)] = [
+        (ImageShape(width: 28, height: 28, channels: 1), 0, 0, 1.1, false),
+        (ImageShape(width: 32, height: 31, channels: 3), 2, -1, 0.9, true),
+        (ImageShape(width: 40, height: 12, channels: 1), -1, 2, 1.0625, false),
+        (ImageShape(width: 16, height: 16, channels: 1), 1, 1, 1, true),
+    ]
+
+    @Test("the transform kernel matches the naive shift, zoom and mirror", arguments: zoomCases)
+    func zoomMatchesNaive(shape: ImageShape, dx: Int, dy: Int, zoom: Float, mirrored: Bool) {
+        var generator = SeededGenerator(seed: 4)
+        let source = (0 ..< shape.byteCount).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
+        var target = [UInt8](repeating: 0, count: shape.byteCount)
+        Kernels.transform(source, row: 0, shape: shape, dx: dx, dy: dy, zoom: zoom, mirrored: mirrored, into: &target, row: 0)
+        #expect(target == Self.naive(source, shape, dx: dx, dy: dy, zoom: zoom, mirrored: mirrored))
+        if zoom != 1 {
+            let unzoomed = Self.naive(source, shape, dx: dx, dy: dy, mirrored: mirrored)
+            #expect(target != unzoomed, "the zoom changes the image")
+        }
+    }
+
     @Test("the transform kernel matches the naive shift and mirror", arguments: cases)
     func transformMatchesNaive(shape: ImageShape, dx: Int, dy: Int, mirrored: Bool) {
         var generator = SeededGenerator(seed: 3)
@@ -41,6 +68,7 @@ import Testing
     @Test("--augment values", arguments: [
         ("shift", Augmentation(shift: true)), ("flip", Augmentation(flip: true)),
         ("shift,flip", Augmentation(shift: true, flip: true)), ("Flip, shift", Augmentation(shift: true, flip: true)),
+        ("scale", Augmentation(scale: true)), ("shift,scale,flip", Augmentation(shift: true, scale: true, flip: true)),
         ("none", Augmentation.none), ("None", Augmentation.none),
     ])
     func parses(text: String, expected: Augmentation) {
@@ -48,7 +76,7 @@ import Testing
         #expect(Augmentation(parsing: expected.description) == expected)
     }
 
-    @Test("bad --augment values are refused", arguments: ["", "rotate", "shift,", "none,shift", "shift;flip"])
+    @Test("bad --augment values are refused", arguments: ["", "rotate", "shift,", "none,shift", "shift;flip", "zoom"])
     func refuses(text: String) {
         #expect(Augmentation(parsing: text) == nil)
     }
@@ -110,6 +138,42 @@ import Testing
         #expect(weights(first) != weights(plain), "augmentation changes what the network sees")
         #expect(first.summary.hyperparameters["augment"] == "shift" && plain.summary.hyperparameters["augment"] == "none")
         #expect(TrainingTests.accuracy(first, on: data) > 0.9)
+    }
+
+    @Test("shift and scale leave images under 10×10 alone; a flip changes any image")
+    func smallImagesAreLeftAlone() {
+        let small = ImageShape(width: 8, height: 8, channels: 1), large = ImageShape(width: 10, height: 10, channels: 1)
+        #expect(!Augmentation(shift: true, scale: true).changes(small) && Augmentation(shift: true).changes(large))
+        #expect(Augmentation(scale: true).changes(large) && Augmentation(flip: true).changes(small) && !Augmentation.none.changes(large))
+    }
+
+    @Test("the moving average of weights is θ̄ ← β θ̄ + (1 − β) θ, for weights and biases")
+    func movingAverageOfWeights() {
+        var generator = SeededGenerator(seed: 8)
+        var average = Network(sizes: [3, 4, 2], hiddenActivation: .relu, cost: .crossEntropy, using: &generator)
+        let current = Network(sizes: [3, 4, 2], hiddenActivation: .relu, cost: .crossEntropy, using: &generator)
+        let before = average
+        average.average(towards: current, decay: 0.75)
+        for l in average.layers.indices {
+            let expected = zip(before.layers[l].weights.elements, current.layers[l].weights.elements).map { 0.75 * $0 + 0.25 * $1 }
+            #expect(average.layers[l].weights.elements == expected)
+            #expect(average.layers[l].biases == zip(before.layers[l].biases, current.layers[l].biases).map { 0.75 * $0 + 0.25 * $1 })
+        }
+    }
+
+    @Test("with weight averaging the kept network is not the last step's, and training is still reproducible")
+    func weightAveragingKeepsTheAverage() throws {
+        var configuration = TrainingConfiguration()
+        (configuration.maxEpochs, configuration.hiddenLayers, configuration.validationFraction) = (20, [8], 0)
+        let data = Self.bars(count: 80)
+        let averaged = try Trainer(configuration: configuration).train(data)
+        let again = try Trainer(configuration: configuration).train(data)
+        configuration.averageWeights = false
+        let last = try Trainer(configuration: configuration).train(data)
+        #expect(averaged.network == again.network)
+        #expect(averaged.network != last.network, "the moving average differs from the last step's weights")
+        #expect(averaged.summary.hyperparameters["average_weights"] == "true")
+        #expect(TrainingTests.accuracy(averaged, on: data) > 0.9)
     }
 
     @Test("a dataset whose shape does not match its rows is never augmented")

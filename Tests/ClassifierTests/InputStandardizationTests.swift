@@ -93,4 +93,15 @@ import Testing
         #expect(loaded.network == classifier.network && loaded.encodedModelFile() == bytes)
         #expect(loaded.modelFile().metadata["format_version"] == "2")
     }
+
+    @Test("center subtracts the training images' one mean value and divides by nothing")
+    func centerSubtractsTheGlobalMean() {
+        let data = Dataset(inputs: [0, 51, 255, 102], labels: [0, 1], inputCount: 2, classCount: 2)
+        let centred = StandardizationMode.center.fitted(on: data)
+        let mean = Float((0.0 + 51 + 255 + 102) / 255 / 4)
+        #expect(centred.mean.allSatisfy { abs($0 - mean) < 1e-6 } && centred.deviation == [1, 1])
+        #expect(centred.mean == StandardizationMode.global.fitted(on: data).mean)
+        let x = centred.inputs(fromBytes: [255, 0])
+        #expect(x.map(\.bitPattern) == [(Float(255) / 255 - centred.mean[0]) / 1, (Float(0) / 255 - centred.mean[1]) / 1].map(\.bitPattern))
+    }
 }
