@@ -20,12 +20,19 @@ extension Kernels {
                 @inline(__always) func zoomed(_ v: Int, _ centre: Float) -> Int {
                     zoom == 1 ? v : Int((centre + (Float(v) - centre) * inverse).rounded())
                 }
-                for y in 0 ..< h {
-                    let sourceLine = from + min(max(zoomed(y - dy, cy), 0), h - 1) * w * channels
-                    let targetLine = to + y * w * channels
-                    for x in 0 ..< w {
-                        let column = min(max(zoomed((mirrored ? w - 1 - x : x) - dx, cx), 0), w - 1)
-                        for c in 0 ..< channels { targetLine[x * channels + c] = sourceLine[column * channels + c] }
+                // The source offset of every target column, computed once per image.
+                withUnsafeTemporaryAllocation(of: Int.self, capacity: w) { offsets in
+                    for x in 0 ..< w { offsets[x] = min(max(zoomed((mirrored ? w - 1 - x : x) - dx, cx), 0), w - 1) * channels }
+                    for y in 0 ..< h {
+                        let sourceLine = from + min(max(zoomed(y - dy, cy), 0), h - 1) * w * channels
+                        let targetLine = to + y * w * channels
+                        if channels == 1 {
+                            for x in 0 ..< w { targetLine[x] = sourceLine[offsets[x]] }
+                        } else {
+                            for x in 0 ..< w {
+                                for c in 0 ..< channels { targetLine[x * channels + c] = sourceLine[offsets[x] + c] }
+                            }
+                        }
                     }
                 }
             }

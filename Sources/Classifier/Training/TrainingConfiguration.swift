@@ -50,8 +50,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var schedule: LearningRateSchedule = .constant
     /// Random shifts (and flips) of the training images, per example and epoch (`Augmentation`).
     public var augmentation = Augmentation(shift: true)
-    /// Judge and keep the exponential moving average of the weights (`θ̄ ← β θ̄ + (1 − β) θ` after
-    /// every step, `β = 1 − 2 / batches per epoch` within `[0.9, 0.999]`) instead of the last step's.
+    /// Judge and keep the exponential moving average of the weights (`θ̄ ← β⁴ θ̄ + (1 − β⁴) θ` after
+    /// every fourth step and an epoch's last, `β = 1 − 2 / batches per epoch` within `[0.9, 0.999]`)
+    /// instead of the last step's.
     public var averageWeights = true
     /// How the classes weigh in training: `.none` (as many as their examples) or `.balanced`
     /// (every class sampled equally often per epoch).
