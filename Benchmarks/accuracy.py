@@ -63,6 +63,8 @@ def make_imbalanced():
     if not os.path.isdir(out):
         for part in ("train", "test"):
             for name in sorted(os.listdir(os.path.join(source, part))):
+                if not os.path.isdir(os.path.join(source, part, name)):
+                    continue
                 folder = os.path.join(out, part, name)
                 os.makedirs(folder, exist_ok=True)
                 images = sorted(os.listdir(os.path.join(source, part, name)))

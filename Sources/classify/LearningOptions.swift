@@ -23,7 +23,8 @@ struct LearningOptions: ParsableArguments {
     var select: EpochSelection = TrainingConfiguration().selection
 
     @Option(name: .customLong("class-weight"),
-            help: ArgumentHelp("none, or balanced: sample every class equally often (for imbalanced classes).", valueName: "mode"))
+            help: ArgumentHelp("auto (balanced when the largest class has over 3× the smallest's images), balanced (sample "
+                + "every class equally often) or none.", valueName: "mode"))
     var classWeight: ClassWeighting = TrainingConfiguration().classWeight
 
     @Option(help: ArgumentHelp("Learning-rate schedule: plateau (divide by 4 when validation stalls for a third of the "

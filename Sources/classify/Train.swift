@@ -264,9 +264,11 @@ struct Train: ParsableCommand {
         for skipped in loaded.skipped {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
         }
-        if let smallest = counts.min(), let largest = counts.max(), largest > 3 * smallest {
+        if let smallest = counts.min(), let largest = counts.max(), largest > ClassWeighting.imbalanceRatio * smallest {
+            let remedy = learning.classWeight == .auto ? "every class is sampled equally often (--class-weight auto; none turns it off)"
+                : "consider --class-weight balanced"
             Console.err("Warning: the classes are imbalanced: the largest has \(Format.count(largest)) images, more than 3× "
-                + "the smallest (\(Format.count(smallest))); consider --class-weight balanced, and read balanced accuracy in classify evaluate.")
+                + "the smallest (\(Format.count(smallest))); \(remedy), and read balanced accuracy in classify evaluate.")
         }
         let f = loaded.inputFormat
         Console.err("Input: \(f.width)×\(f.height) \(f.color.rawValue) (\(Format.count(f.inputCount)) input neurons), "

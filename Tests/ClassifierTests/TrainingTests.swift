@@ -226,7 +226,7 @@ import Testing
         #expect(c.learningRate == nil && c.effectiveLearningRate == 0.001)
         #expect(c.batchSize == 32 && c.maxEpochs == 100 && c.patience == 25)
         #expect(c.standardization == .center && c.selection == .calibratedLoss && !c.refit && c.schedule == .constant)
-        #expect(c.augmentation == Augmentation(shift: true) && c.averageWeights && c.calibrate && c.classWeight == .none)
+        #expect(c.augmentation == Augmentation(shift: true) && c.averageWeights && c.calibrate && c.classWeight == .auto)
         #expect(c.l2 == 1e-4 && c.validationFraction == 0.1 && c.seed == 42 && c.threads == 1)
         let rates: [(Optimizer, Float)] = [(.adam, 0.001), (.momentum, 0.01), (.sgd, 0.1)]
         for (optimizer, rate) in rates { #expect(optimizer.defaultLearningRate == rate, "\(optimizer)") }
@@ -247,6 +247,16 @@ import Testing
         #expect(result.summary.refitExamples == 300 && refit.allSatisfy { $0.validationLoss == nil })
         #expect(result.standardization == InputStandardization(fitting: data))
         #expect(result.temperature > 0 && result.temperature != 1)
+    }
+
+    @Test("auto balances only when the largest class has over 3× the smallest's examples", arguments: [
+        ([10, 3], true), ([9, 3], false), ([1, 1], false), ([40, 0, 13], true), ([40, 0, 14], false),
+    ])
+    func autoClassWeight(counts: [Int], balances: Bool) {
+        let labels = counts.enumerated().flatMap { Array(repeating: $0.offset, count: $0.element) }
+        let data = Dataset(inputs: [UInt8](repeating: 0, count: labels.count), labels: labels, inputCount: 1, classCount: counts.count)
+        #expect(ClassWeighting.auto.balances(data) == balances)
+        #expect(ClassWeighting.balanced.balances(data) && !ClassWeighting.none.balances(data))
     }
 
     @Test func balancedClassWeightSamplesEveryClassEquallyOften() {

