@@ -104,4 +104,16 @@ import Testing
         let x = centred.inputs(fromBytes: [255, 0])
         #expect(x.map(\.bitPattern) == [(Float(255) / 255 - centred.mean[0]) / 1, (Float(0) / 255 - centred.mean[1]) / 1].map(\.bitPattern))
     }
+
+    @Test("the temperature's prior keeps a few all-correct validation images from driving T to its bound")
+    func temperaturePriorOnFewPerfectImages() {
+        // 40 examples, each right by a margin of 4: plain NLL falls without bound as T → 0.
+        let logits = Matrix(rows: 40, columns: 2, elements: (0 ..< 40).flatMap { $0 % 2 == 0 ? [Float(4), 0] : [0, 4] })
+        let labels = (0 ..< 40).map { $0 % 2 }
+        let fit = Trainer.temperatureFit(logits: logits, labels: labels)
+        #expect(fit.temperature > 0.3 && fit.temperature < 1, "T \(fit.temperature)")
+        // With many mixed examples the prior hardly matters: half of them wrong by the same margin calls for a large T.
+        let mixed = Matrix(rows: 4000, columns: 2, elements: (0 ..< 4000).flatMap { $0 % 4 == 0 ? [Float(0), 4] : [4, 0] })
+        #expect(Trainer.temperatureFit(logits: mixed, labels: [Int](repeating: 0, count: 4000)).temperature > 2)
+    }
 }
