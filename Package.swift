@@ -29,15 +29,16 @@ let package = Package(
         .target(name: "CGEMM", linkerSettings: [.linkedLibrary("dl", .when(platforms: [.linux])),
                                                 .linkedLibrary("pthread", .when(platforms: [.linux]))]),
         // The one parallel-for of the package (decoding in Imaging, products and prediction in Classifier).
-        .target(name: "Parallel"),
-        .target(name: "Imaging", dependencies: ["CPNG", "Parallel"]),
-        .target(name: "Classifier", dependencies: ["Imaging", "CGEMM", "Parallel"]),
+        .target(name: "Platform"),
+        .target(name: "Parallel", dependencies: ["Platform"]),
+        .target(name: "Imaging", dependencies: ["CPNG", "Parallel", "Platform"]),
+        .target(name: "Classifier", dependencies: ["Imaging", "CGEMM", "Parallel", "Platform"]),
         // The HTML report: SVG charts and PNG pictures of a model's evaluation; no math of its own.
-        .target(name: "Report", dependencies: ["Classifier", "Imaging"]),
+        .target(name: "Report", dependencies: ["Classifier", "Imaging", "Platform"]),
         .executableTarget(
             name: "classify",
             dependencies: [
-                "Classifier", "Imaging", "Report", "Parallel",
+                "Classifier", "Imaging", "Report", "Parallel", "Platform",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

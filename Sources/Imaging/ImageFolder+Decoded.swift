@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 
 extension ImageFolder {
     /// The images of an `ImageFolder` decoded and preprocessed, one row per image, ready for training.

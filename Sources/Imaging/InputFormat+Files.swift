@@ -1,9 +1,5 @@
 import CPNG
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 
 /// Preprocessing straight from a PNG file, streaming when it pays: a 10000×10000 image shrunk to
 /// 32×32 never exists in memory whole.

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 import Parallel
 
 /// Bytes shared by the workers of one parallel decode: an image that must be decoded whole

@@ -1,9 +1,5 @@
 import CPNG
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 
 /// The PNG codec: decoding every PNG variant through libpng (samples as stored, no gamma or
 /// colour management) and encoding 8-bit grey, grey + alpha, RGB and RGBA images.

@@ -1,15 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// The one way this package reads a file: `open` (non-blocking, so a FIFO cannot hang it), `fstat`
 /// (regular files only: no devices such as `/dev/zero`, no FIFOs or sockets), then `pread` of at

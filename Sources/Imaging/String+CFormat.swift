@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 package extension String {
     /// `printf`-style formatting in the C locale (`"%.1f"` → `"2.5"`): what the package used

@@ -1,10 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// A mutex with one condition variable (pthreads), for the package's few waits: what Foundation's
 /// `NSCondition` does, without linking Foundation (a `classify predict` process starts faster

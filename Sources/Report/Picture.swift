@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 import Imaging
 
 /// A raster picture of the report: an 8-bit image shown `zoom` times enlarged (nearest neighbour),

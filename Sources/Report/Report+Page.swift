@@ -1,9 +1,5 @@
 import Classifier
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 import Imaging
 
 extension Report {

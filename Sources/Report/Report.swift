@@ -1,9 +1,5 @@
 import Classifier
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 import Imaging
 
 /// What `classify report` shows about a classifier on a labelled test folder: the numbers of

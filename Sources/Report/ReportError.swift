@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 
 /// What can go wrong while writing a report; messages name the file and the reason.
 public enum ReportError: Error, CustomStringConvertible, Equatable {

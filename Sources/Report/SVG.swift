@@ -1,15 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// A small SVG writer: elements as text, every attribute and text escaped for XML, numbers with
 /// at most two decimals. The charts use `currentColor` for text and axes, so an inline chart takes

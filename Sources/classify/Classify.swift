@@ -1,17 +1,6 @@
 import ArgumentParser
 import Classifier
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// The `classify` command: a thin layer over the `Imaging` and `Classifier` libraries.
 @main

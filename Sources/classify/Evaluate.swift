@@ -1,17 +1,6 @@
 import ArgumentParser
 import Classifier
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Imaging
 
 /// `classify evaluate DIR`: accuracy, per-class precision/recall/F1, confusion matrix, mistakes.

@@ -1,17 +1,6 @@
 import ArgumentParser
 import Classifier
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// `classify export --output model.onnx`: the model as an ONNX file for other runtimes.
 struct Export: ParsableCommand {

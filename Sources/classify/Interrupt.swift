@@ -1,16 +1,5 @@
 import Dispatch
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 import Parallel
 
 /// Turns Ctrl-C (SIGINT) and the other signals that ask a program to stop (SIGTERM from `kill` or

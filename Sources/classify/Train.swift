@@ -1,10 +1,6 @@
 import ArgumentParser
 import Classifier
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 import Imaging
 
 extension Activation: ExpressibleByArgument {

@@ -1,16 +1,5 @@
 import Classifier
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Renders training events on stderr: a live bar (epoch, batch, loss, accuracy, samples/s, ETA
 /// of the epoch) redrawn in place when stderr is a terminal, and one plain line per epoch otherwise.

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 import Imaging
 
 /// Exporting a classifier as an ONNX model (opset 13) that onnxruntime, OpenVINO, Triton and the

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 import Imaging
 
 /// Saving and loading a classifier as a safetensors model file (DESIGN.md §6).

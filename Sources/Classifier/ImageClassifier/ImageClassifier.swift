@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 import Imaging
 
 /// What training recorded about how a model was made; stored in the model file's metadata.

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 import Imaging
 
 /// The `Dataset` of an `ImageFolder` (a folder-per-class tree loaded into memory, one `UInt8` row

@@ -1,15 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// Element-wise work around the matrix products: bias add + activation (forward), softmax,
 /// `δ ⊙ f′` (BP1 for the quadratic cost, BP2) and column sums (BP3). The functions `f` and `f′`

@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 
 extension Network {
     /// A freshly initialised network: layer `l` maps `sizes[l]` inputs to `sizes[l + 1]` neurons.

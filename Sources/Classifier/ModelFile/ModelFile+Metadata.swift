@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 
 /// Reads and validates the classify entries of a model file's `__metadata__`, turning every
 /// problem into `ClassifierError.invalidModelFile` with a reason that names the entry.

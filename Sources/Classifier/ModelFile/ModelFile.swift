@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import Platform
 
 /// The safetensors container that holds a classifier: an 8-byte little-endian header length `N`,
 /// `N` bytes of UTF-8 JSON header, then the raw little-endian data buffer.

@@ -1,15 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Musl)
-import Musl
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Platform
 
 /// The epoch loop of one training run: shuffled mini-batches, an optimizer step per batch,
 /// validation after each epoch, the best epoch's weights kept, early stopping. Both cores go to
