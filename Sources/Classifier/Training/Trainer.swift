@@ -17,8 +17,8 @@ public struct EpochReport: Sendable, Equatable {
     public var validationAccuracy: Double?
     /// Training throughput of the epoch (examples per second of forward + backward + update).
     public var samplesPerSecond: Double
-    /// Whether this epoch's weights are the best so far (highest validation accuracy, lower
-    /// validation loss breaking ties; the last epoch without validation).
+    /// Whether this epoch's weights are the best so far by `TrainingConfiguration.selection`
+    /// (always true without validation: the last epoch is the result).
     public var isBest: Bool
     /// Whether this epoch belongs to the refit on every image (after the epoch count was chosen).
     public var isRefit: Bool = false
@@ -72,11 +72,13 @@ public struct TrainingResult: Sendable {
 ///
 /// 1. Split off a stratified validation part (`validationFraction`); fit the input
 ///    standardization on the training part (`InputStandardization(fitting:)`).
-/// 2. Epochs of shuffled mini-batches (the last, partial batch included); per batch: the bytes
-///    become inputs through the standardization, forward pass, cost, backpropagation (BP1–BP4),
-///    one optimizer step. After each epoch the validation accuracy and loss; the best epoch is
-///    the one with the highest validation accuracy, the lower loss breaking ties; training stops
-///    after `patience` epochs without a new best.
+/// 2. Epochs of shuffled mini-batches (the last, partial batch included, classes balanced when
+///    `classWeight` says so); per batch: the bytes (augmented copies, `Augmentation`) become
+///    inputs through the standardization, forward pass, cost, backpropagation (BP1–BP4), one
+///    optimizer step, and every fourth step the moving average of the weights. After each epoch
+///    the judged weights (the average, or the last step's) are validated; the best epoch is chosen
+///    by `selection` (default: the lowest validation loss at its fitted temperature); training
+///    stops after `patience` epochs without a new best.
 /// 3. The softmax temperature is fitted on the validation images (`Trainer.fitTemperature`).
 /// 4. With `refit`, a fresh network is trained on every image (training + validation, the
 ///    standardization fitted on all of them) for the best epoch count, and is the result.
