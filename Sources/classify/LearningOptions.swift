@@ -27,8 +27,7 @@ struct LearningOptions: ParsableArguments {
                 + "every class equally often) or none.", valueName: "mode"))
     var classWeight: ClassWeighting = TrainingConfiguration().classWeight
 
-    @Option(help: ArgumentHelp("Learning-rate schedule: plateau (divide by 4 when validation stalls for a third of the "
-        + "patience), cosine (the refit decays to 0) or constant.", valueName: "name"))
+    @Option(help: ArgumentHelp("The refit's learning-rate schedule: cosine (decay to 0) or constant.", valueName: "name"))
     var schedule: LearningRateSchedule = TrainingConfiguration().schedule
 
     @Option(help: ArgumentHelp("Random changes to each training image, every epoch, as a list: shift (move by up to "

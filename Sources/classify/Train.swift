@@ -260,7 +260,7 @@ struct Train: ParsableCommand {
         for skipped in loaded.skipped {
             Console.err("Skipped '\(skipped.path)': \(skipped.reason).")
         }
-        if let smallest = counts.min(), let largest = counts.max(), largest > ClassWeighting.imbalanceRatio * smallest {
+        if ClassWeighting.isImbalanced(counts), let smallest = counts.min(), let largest = counts.max() {
             let remedy = learning.classWeight == .auto ? "every class is sampled equally often (--class-weight auto; none turns it off)"
                 : "consider --class-weight balanced"
             Console.err("Warning: the classes are imbalanced: the largest has \(Format.count(largest)) images, more than 3× "

@@ -176,6 +176,19 @@ import Testing
         #expect(TrainingTests.accuracy(averaged, on: data) > 0.9)
     }
 
+    @Test("scale alone zooms some images of 28×28 and leaves 8×8 ones alone")
+    func scaleAloneZooms() {
+        var generator = SeededGenerator(seed: 12)
+        for (shape, changes) in [(ImageShape(width: 28, height: 28, channels: 1), true), (ImageShape(width: 8, height: 8, channels: 1), false)] {
+            let bytes = (0 ..< shape.byteCount).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
+            let rows = [Int](repeating: 0, count: 20)
+            var batch = [UInt8](repeating: 0, count: rows.count * shape.byteCount)
+            Augmentation(scale: true).apply(to: bytes, rows: rows[...], shape: shape, into: &batch, using: &generator)
+            let changed = (0 ..< rows.count).filter { Array(batch[$0 * shape.byteCount ..< ($0 + 1) * shape.byteCount]) != bytes }
+            #expect(changed.isEmpty != changes, "\(shape): \(changed.count) of 20 rows changed")
+        }
+    }
+
     @Test("a dataset whose shape does not match its rows is never augmented")
     func mismatchedShapeIsDropped() {
         let data = Dataset(inputs: [1, 2, 3, 4], labels: [0, 1], inputCount: 2, classCount: 2,

@@ -212,6 +212,36 @@ import Testing
         #expect(files[0] != files[2], "another seed: another model")
     }
 
+    @Test("--class-weight auto balances a 7:1 folder (and says so) and leaves balanced classes as none does")
+    func classWeightAutoBalancesOnlyImbalancedFolders() throws {
+        let tmp = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let train = try CommandRunner.copySampleData("digits/train", into: tmp)
+        let files = FileManager.default
+        /// The trained weights (the files differ anyway: their settings record the --class-weight given).
+        func trainBytes(_ model: String, _ weight: String) throws -> (Network, String) {
+            let result = try CommandRunner.run(["train", train.path, "--model", model, "--epochs", "2", "--hidden", "8",
+                                                "--class-weight", weight], in: tmp)
+            #expect(result.status == 0, "stderr: \(result.stderr)")
+            return (try ImageClassifier(contentsOf: tmp.appendingPathComponent(model)).network, result.stderr)
+        }
+        let (balancedAuto, quiet) = try trainBytes("a.safetensors", "auto")
+        let (balancedNone, _) = try trainBytes("b.safetensors", "none")
+        #expect(balancedAuto == balancedNone, "classes of equal size: auto trains exactly as none")
+        #expect(!quiet.contains("imbalanced"))
+        for name in try files.contentsOfDirectory(atPath: train.path) where !["0", "1"].contains(name) {
+            try files.removeItem(at: train.appendingPathComponent(name))
+        }
+        for image in try files.contentsOfDirectory(atPath: train.appendingPathComponent("1").path).sorted().dropFirst(20) {
+            try files.removeItem(at: train.appendingPathComponent("1").appendingPathComponent(image))
+        }
+        let (skewedAuto, warned) = try trainBytes("c.safetensors", "auto")
+        let (skewedNone, told) = try trainBytes("d.safetensors", "none")
+        #expect(skewedAuto != skewedNone, "142 against 20 images: auto samples the classes equally often")
+        #expect(warned.contains("the classes are imbalanced") && warned.contains("every class is sampled equally often"), "\(warned)")
+        #expect(told.contains("consider --class-weight balanced"), "\(told)")
+    }
+
     @Test func evaluateSkipsClassFoldersTheModelDoesNotKnow() throws {
         let tmp = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: tmp) }

@@ -45,9 +45,6 @@ public struct Augmentation: Sendable, Equatable {
     /// No change to any example.
     public static let none = Augmentation()
 
-    /// Whether anything is drawn at all.
-    public var isNone: Bool { !shift && !scale && !flip }
-
     /// Whether images of `shape` change at all: a flip, or a shift of at least one pixel.
     public func changes(_ shape: ImageShape) -> Bool { flip || ((shift || scale) && Self.shiftRadius(for: shape) > 0) }
 

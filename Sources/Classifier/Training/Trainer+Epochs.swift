@@ -14,19 +14,14 @@ struct EpochLoop {
     /// their shuffles are replayed first, so the batches go on where that training stopped.
     let completedEpochs: Int
     let isRefit: Bool
-    /// Epochs after which a refit divides `η` by 4, as the validated run did (`.plateau`).
-    let replayedDrops: [Int]
 
     private(set) var best: Network
     private(set) var bestIndex = 0
     private(set) var history = [EpochReport]()
     private(set) var wasInterrupted = false, stoppedEarly = false
-    /// Epochs after which `η` was divided by 4 because the validation criterion stalled (`.plateau`).
-    private(set) var learningRateDrops: [Int] = []
 
     init(configuration: TrainingConfiguration, network: Network, training: Dataset, validation: Dataset,
-         standardization: InputStandardization, maxEpochs: Int, completedEpochs: Int = 0, isRefit: Bool = false,
-         replayedDrops: [Int] = []) {
+         standardization: InputStandardization, maxEpochs: Int, completedEpochs: Int = 0, isRefit: Bool = false) {
         self.c = configuration
         self.network = network
         self.best = network
@@ -36,7 +31,6 @@ struct EpochLoop {
         self.maxEpochs = maxEpochs
         self.completedEpochs = completedEpochs
         self.isRefit = isRefit
-        self.replayedDrops = replayedDrops
     }
 
     /// Runs up to `maxEpochs` epochs (numbered `completedEpochs + 1 …`); afterwards `best` holds
@@ -156,12 +150,6 @@ struct EpochLoop {
                 epochsWithoutImprovement = 0
             } else {
                 epochsWithoutImprovement += 1
-            }
-            // Reduce on plateau: η / 4 after every ⌈patience / 3⌉ epochs without a new best.
-            let stalled = hasValidation && epochsWithoutImprovement > 0 && epochsWithoutImprovement % max(1, (c.patience + 2) / 3) == 0
-            if c.schedule == .plateau && (stalled || replayedDrops.contains(epoch)) && !(hasValidation && epochsWithoutImprovement >= c.patience) {
-                optimizer.learningRate /= 4
-                learningRateDrops.append(epoch)
             }
             history.append(report)
             progress(.epoch(report))

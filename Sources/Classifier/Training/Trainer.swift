@@ -170,8 +170,7 @@ public struct Trainer: Sendable {
         let fresh = Network(sizes: network.sizes, hiddenActivation: c.activation, cost: c.cost, using: &generator)
         var refit = EpochLoop(configuration: c, network: start?.network ?? fresh, training: dataset,
                               validation: dataset.subset([]), standardization: everything,
-                              maxEpochs: bestReport.epoch - completedEpochs, completedEpochs: completedEpochs, isRefit: true,
-                              replayedDrops: run.learningRateDrops)
+                              maxEpochs: bestReport.epoch - completedEpochs, completedEpochs: completedEpochs, isRefit: true)
         try refit.run(using: &generator, progress: progress, shouldStop: shouldStop)
         result.network = refit.best
         result.standardization = everything

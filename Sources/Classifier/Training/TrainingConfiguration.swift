@@ -45,10 +45,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var refit = false
     /// Fit a softmax temperature on the validation images (cross-entropy only).
     public var calibrate = true
-    /// The learning-rate schedule: `.plateau` acts during the validated run (and is replayed by the
-    /// refit), `.cosine` only in the refit, whose length is known.
+    /// The learning-rate schedule of the refit (constant during the validated run; reduce-on-plateau
+    /// was measured there and dropped, see Benchmarks/README.md).
     public var schedule: LearningRateSchedule = .constant
-    /// Random shifts (and flips) of the training images, per example and epoch (`Augmentation`).
+    /// Random shifts (scales, flips) of the training images, per example and epoch (`Augmentation`).
     public var augmentation = Augmentation(shift: true)
     /// Judge and keep the exponential moving average of the weights (`θ̄ ← β⁴ θ̄ + (1 − β⁴) θ` after
     /// every fourth step and an epoch's last, `β = 1 − 2 / batches per epoch` within `[0.9, 0.999]`)
@@ -179,28 +179,28 @@ public enum ClassWeighting: String, Sendable, Equatable, CaseIterable {
     /// The class-size ratio above which `.auto` balances (and `train` warns).
     public static let imbalanceRatio = 3
 
+    /// Whether the largest of these class sizes is more than `imbalanceRatio` times the smallest
+    /// (classes without examples left out).
+    public static func isImbalanced(_ counts: [Int]) -> Bool {
+        let present = counts.filter { $0 > 0 }
+        guard let smallest = present.min(), let largest = present.max() else { return false }
+        return largest > imbalanceRatio * smallest
+    }
+
     /// Whether training on `dataset` samples every class equally often.
     func balances(_ dataset: Dataset) -> Bool {
         switch self {
         case .none: return false
         case .balanced: return true
-        case .auto:
-            var counts = [Int](repeating: 0, count: dataset.classCount)
-            for label in dataset.labels { counts[label] += 1 }
-            let present = counts.filter { $0 > 0 }
-            guard let smallest = present.min(), let largest = present.max() else { return false }
-            return largest > Self.imbalanceRatio * smallest
+        case .auto: return Self.isImbalanced(dataset.indicesByClass().map(\.count))
         }
     }
 }
 
-/// How the learning rate changes during training.
+/// How the learning rate changes during the refit on every image.
 public enum LearningRateSchedule: String, Sendable, Equatable, CaseIterable {
     /// `η` throughout.
     case constant
-    /// Reduce on plateau: `η ← η / 4` after every `⌈patience / 3⌉` epochs without a new best
-    /// validation criterion; a refit divides at the same epochs.
-    case plateau
     /// Cosine decay from `η` to 0 over the refit's steps: `η_t = η · ½(1 + cos(π t / T))`.
     case cosine
 }
