@@ -76,6 +76,10 @@ struct Train: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("L2 weight decay λ (0 turns it off).", valueName: "λ"))
     var l2: Float = TrainingConfiguration().l2
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("The probability of dropping each hidden unit in a training step, "
+        + "0 to 0.9 (0 turns dropout off).", valueName: "p"))
+    var dropout: Float = TrainingConfiguration().dropout
+
     @Option(name: .customLong("validation-split"), parsing: .unconditional,
             help: ArgumentHelp("The fraction of each class held out for validation, 0 to 0.9 (0 trains on "
         + "everything and keeps the last epoch).", valueName: "fraction"))
@@ -128,6 +132,7 @@ struct Train: ParsableCommand {
         .maxEpochs: "Please give --epochs of at least 1.",
         .patience: "Please give a --patience of at least 1 epoch.",
         .l2: "Please give an --l2 of 0 or more.",
+        .dropout: "Please give a --dropout between 0 and \(TrainingConfiguration.maximumDropout), like 0.2.",
         .validationFraction: "Please give a --validation-split between 0 and \(TrainingConfiguration.maximumValidationFraction), like 0.1.",
         .threads: "Please give --threads between 1 and 256.",
     ]
@@ -154,6 +159,7 @@ struct Train: ParsableCommand {
         configuration.maxEpochs = epochs
         configuration.patience = patience
         configuration.l2 = l2
+        configuration.dropout = dropout
         configuration.validationFraction = validationSplit
         configuration.seed = seed ?? previous?.summary?.seed ?? configuration.seed
         learning.apply(to: &configuration)

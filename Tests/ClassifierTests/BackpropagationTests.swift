@@ -67,6 +67,67 @@ import Testing
         #expect(worst < 1e-4, "worst relative error \(worst)")
     }
 
+    @Test("with dropout, BP1–BP4 give the finite differences of the masked network's cost",
+          arguments: ActivationTests.elementwise)
+    func dropoutGradientMatchesFiniteDifferences(activation: Activation) {
+        let network = Self.network(Case(activation: activation, cost: .crossEntropy), seed: 13)
+        let (rows, p) = (6, Float(0.4))
+        let inputs = Matrix(rows: rows, columns: 4, elements: randomFloats(24, scale: 1.5, seed: 14))
+        let labels = [0, 2, 1, 2, 0, 1]
+        var workspace = BackpropagationWorkspace(sizes: network.sizes, capacity: 8)
+        workspace.x.replaceSubrange(0 ..< 24, with: inputs.elements)
+        var generator = SeededGenerator(seed: 15)
+        network.forward(rows: rows, workspace: &workspace, dropout: p, using: &generator)
+        network.backward(labels: labels[...], rows: rows, workspace: &workspace)
+
+        // The masks: every entry 0 or 1/(1 − p), some of each.
+        let masks = workspace.masks
+        #expect(masks.count == 2)
+        let used = zip(masks, network.sizes.dropFirst()).flatMap { $0[..<(rows * $1)] }
+        #expect(used.allSatisfy { $0 == 0 || $0 == 1 / (1 - p) } && used.contains(0) && used.contains { $0 > 0 })
+        func rowMasks(_ i: Int) -> [[Double]] {
+            zip(masks, network.sizes.dropFirst()).map { mask, n in mask[i * n ..< (i + 1) * n].map(Double.init) }
+        }
+        let reference = ReferenceNetwork(network)
+        let h = 1e-6
+        func numeric(_ perturb: (inout ReferenceNetwork, Double) -> Void) -> Double {
+            var plus = reference, minus = reference
+            perturb(&plus, h)
+            perturb(&minus, -h)
+            return (plus.loss(inputs: inputs, labels: labels, masks: rowMasks) - minus.loss(inputs: inputs, labels: labels, masks: rowMasks)) / (2 * h)
+        }
+        var nonZero = 0
+        for l in network.layers.indices {
+            for i in network.layers[l].weights.elements.indices {
+                let expected = numeric { $0.layers[l].weights[i] += $1 }
+                let actual = Double(workspace.weightGradient[l][i])
+                #expect(isClose(actual, expected, absolute: 1e-7, relative: 1e-4), "∂J/∂W layer \(l) element \(i): \(actual) vs \(expected)")
+                if abs(expected) > 1e-4 { nonZero += 1 }
+            }
+            for i in network.layers[l].biases.indices {
+                let expected = numeric { $0.layers[l].biases[i] += $1 }
+                #expect(isClose(Double(workspace.biasGradient[l][i]), expected, absolute: 1e-7, relative: 1e-4), "∂J/∂b layer \(l) element \(i)")
+            }
+        }
+        #expect(nonZero > network.parameterCount / 4, "the check is not vacuous")
+        // The unmasked gradient differs: dropout changed what was differentiated.
+        #expect(network.gradients(inputs: inputs, labels: labels).weights[0].elements != Array(workspace.weightGradient[0]))
+        // An evaluation pass after it clears the masks for the next backward pass.
+        network.forward(rows: rows, workspace: &workspace)
+        #expect(!workspace.isMasked)
+    }
+
+    @Test("dropout drops about p of the hidden units and keeps the others scaled by 1/(1 − p)", arguments: [Float(0.1), 0.5, 0.9])
+    func dropoutRate(p: Float) {
+        var generator = SeededGenerator(seed: 16)
+        let count = 40_000
+        var a = [Float](repeating: 2, count: count), mask = [Float](repeating: -1, count: count)
+        Kernels.dropOut(&a, mask: &mask, count: count, probability: p, using: &generator)
+        let dropped = Double(mask.filter { $0 == 0 }.count) / Double(count)
+        #expect(abs(dropped - Double(p)) < 0.015, "dropped \(dropped)")
+        #expect(zip(a, mask).allSatisfy { $0 == 2 * $1 } && mask.allSatisfy { $0 == 0 || $0 == 1 / (1 - p) })
+    }
+
     @Test("forward equals the naive Double forward; softmax rows sum to 1", arguments: cases)
     func forwardMatchesReference(c: Case) {
         let network = Self.network(c, seed: 21)

@@ -44,23 +44,25 @@ struct ReferenceNetwork {
         }
     }
 
-    /// The output activations `aᴸ` for one input row.
-    func output(_ x: [Double]) -> [Double] {
+    /// The output activations `aᴸ` for one input row; `masks[l]`, when given, multiplies the
+    /// activations of hidden layer `l` (dropout: `ãˡ = f(sˡ) ⊙ dˡ`).
+    func output(_ x: [Double], masks: [[Double]] = []) -> [Double] {
         var a = x
-        for layer in layers {
+        for (l, layer) in layers.enumerated() {
             let n = layer.biases.count, k = a.count
             var s = layer.biases
             for r in 0 ..< n { for c in 0 ..< k { s[r] += layer.weights[r * k + c] * a[c] } }
             a = Self.activate(layer.activation, s)
+            if l < masks.count { a = zip(a, masks[l]).map { $0 * $1 } }
         }
         return a
     }
 
-    /// The batch-mean cost `J`.
-    func loss(inputs: Matrix, labels: [Int]) -> Double {
+    /// The batch-mean cost `J`; `masks(i)` gives row `i`'s dropout masks per hidden layer.
+    func loss(inputs: Matrix, labels: [Int], masks: (Int) -> [[Double]] = { _ in [] }) -> Double {
         var total = 0.0
         for i in 0 ..< inputs.rows {
-            let a = output((0 ..< inputs.columns).map { Double(inputs[i, $0]) })
+            let a = output((0 ..< inputs.columns).map { Double(inputs[i, $0]) }, masks: masks(i))
             switch cost {
             case .crossEntropy: total -= Foundation.log(a[labels[i]])
             case .quadratic:

@@ -144,4 +144,26 @@ enum Kernels {
             }
         }
     }
+
+    /// Inverted dropout of `count` activations: `mask[i] = 0` with probability `p`, else
+    /// `1 / (1 − p)`, and `a[i] ⊙= mask[i]`. One 64-bit draw serves four units (16 bits each:
+    /// dropped when below `⌊p · 65536⌉`).
+    static func dropOut(_ a: inout [Float], mask: inout [Float], count: Int, probability p: Float,
+                        using generator: inout some RandomNumberGenerator) {
+        precondition(a.count >= count && mask.count >= count, "dropout: a \(a.count), mask \(mask.count), count \(count)")
+        let threshold = UInt64((p * 65536).rounded()), kept = 1 / (1 - p)
+        var bits: UInt64 = 0
+        for i in 0 ..< count {
+            if i % 4 == 0 { bits = generator.next() }
+            mask[i] = bits & 0xFFFF < threshold ? 0 : kept
+            bits >>= 16
+            a[i] *= mask[i]
+        }
+    }
+
+    /// `x[i] ⊙= y[i]` for the first `count` values.
+    static func multiply(_ x: inout [Float], by y: [Float], count: Int) {
+        precondition(x.count >= count && y.count >= count, "x ⊙ y: x \(x.count), y \(y.count), count \(count)")
+        for i in 0 ..< count { x[i] *= y[i] }
+    }
 }

@@ -34,6 +34,11 @@ struct BackpropagationWorkspace {
     var delta: [[Float]]
     var weightGradient: [[Float]]
     var biasGradient: [[Float]]
+    /// The dropout masks `Dˡ` of the hidden layers (`m × nₗ₊₁`, each entry 0 or `1 / (1 − p)`),
+    /// allocated by the first forward pass with dropout; `isMasked` says whether the last forward
+    /// pass applied them (`Ãˡ = f(Sˡ) ⊙ Dˡ`), and so whether BP2 must.
+    var masks: [[Float]] = []
+    var isMasked = false
 
     init(sizes: [Int], capacity: Int, engine: MatrixEngine = .builtin, threads: Int = 1) {
         self.capacity = capacity
@@ -61,10 +66,32 @@ extension Network {
     /// `Sˡ = Inˡ · (Wˡ)ᵀ + bˡ`, `Aˡ = f(Sˡ)`.
     func forward(rows m: Int, workspace: inout BackpropagationWorkspace) {
         precondition(m <= workspace.capacity, "batch of \(m) rows exceeds the workspace's \(workspace.capacity)")
+        workspace.isMasked = false
         for l in layers.indices {
             Network.feedForward(layers[l], input: workspace.input(ofLayer: l), rows: m,
                                 s: &workspace.s[l], a: &workspace.a[l],
                                 engine: workspace.engine, threads: workspace.threads)
+        }
+    }
+
+    /// Forward pass with (inverted) dropout on the hidden layers: after each hidden layer
+    /// `Ãˡ = f(Sˡ) ⊙ Dˡ`, where every entry of the mask `Dˡ` is 0 with probability `p` and
+    /// `1 / (1 − p)` otherwise, drawn from `generator`, so `E[Ãˡ] = f(Sˡ)` and prediction needs no
+    /// rescaling. The output layer is never masked. `p = 0` is `forward(rows:workspace:)`.
+    func forward(rows m: Int, workspace: inout BackpropagationWorkspace, dropout p: Float,
+                 using generator: inout some RandomNumberGenerator) {
+        guard p > 0 else { return forward(rows: m, workspace: &workspace) }
+        precondition(m <= workspace.capacity, "batch of \(m) rows exceeds the workspace's \(workspace.capacity)")
+        if workspace.masks.isEmpty { workspace.masks = workspace.a.dropLast().map { [Float](repeating: 0, count: $0.count) } }
+        workspace.isMasked = true
+        for l in layers.indices {
+            Network.feedForward(layers[l], input: workspace.input(ofLayer: l), rows: m,
+                                s: &workspace.s[l], a: &workspace.a[l],
+                                engine: workspace.engine, threads: workspace.threads)
+            if l < layers.count - 1 {
+                Kernels.dropOut(&workspace.a[l], mask: &workspace.masks[l], count: m * layers[l].outputCount,
+                                probability: p, using: &generator)
+            }
         }
     }
 
@@ -112,16 +139,24 @@ extension Network {
                          rows: m, columns: layers[last].outputCount, into: &workspace.delta[last])
     }
 
-    /// BP2, the delta of layer `l` from the layer after it: `δˡ = (δˡ⁺¹ · Wˡ⁺¹) ⊙ f′(Sˡ)`.
+    /// BP2, the delta of layer `l` from the layer after it: `δˡ = (δˡ⁺¹ · Wˡ⁺¹) ⊙ f′(Sˡ)`, and
+    /// after a forward pass with dropout `δˡ = (δˡ⁺¹ · Wˡ⁺¹) ⊙ f′(Sˡ) ⊙ Dˡ` (the masked units had
+    /// no effect on the cost; `f′` then comes from `Sˡ` alone, since `Aˡ` holds `f(Sˡ) ⊙ Dˡ`).
     ///
-    /// Shapes: `δˡ⁺¹` is `m × nₗ₊₂`, `Wˡ⁺¹` is `nₗ₊₂ × nₗ₊₁`, `δˡ` and `Sˡ` are `m × nₗ₊₁`.
+    /// Shapes: `δˡ⁺¹` is `m × nₗ₊₂`, `Wˡ⁺¹` is `nₗ₊₂ × nₗ₊₁`, `δˡ`, `Sˡ` and `Dˡ` are `m × nₗ₊₁`.
     func backpropagateDelta(toLayer l: Int, rows m: Int, workspace: inout BackpropagationWorkspace) {
         let next = layers[l + 1]
         workspace.engine.sgemm(transposeA: false, transposeB: false, m: m, n: next.inputCount, k: next.outputCount,
                       alpha: 1, a: workspace.delta[l + 1], b: next.weights.elements, beta: 0, c: &workspace.delta[l],
                                 threads: workspace.threads)
-        Kernels.multiplyByDerivative(layers[l].activation, delta: &workspace.delta[l], s: workspace.s[l],
-                                     a: workspace.a[l], count: m * layers[l].outputCount)
+        let count = m * layers[l].outputCount
+        if workspace.isMasked {
+            Kernels.multiplyByDerivative(layers[l].activation, delta: &workspace.delta[l], s: workspace.s[l], count: count)
+            Kernels.multiply(&workspace.delta[l], by: workspace.masks[l], count: count)
+        } else {
+            Kernels.multiplyByDerivative(layers[l].activation, delta: &workspace.delta[l], s: workspace.s[l],
+                                         a: workspace.a[l], count: count)
+        }
     }
 
     /// BP3, the bias gradient: `∂J/∂bˡ = (1/m) Σᵢ δˡᵢ` (the column sums of `δˡ`).

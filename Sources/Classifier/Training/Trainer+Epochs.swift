@@ -93,7 +93,7 @@ struct EpochLoop {
                 } else {
                     standardization.gather(training.inputs, rows: order[range], into: &workspace.x)
                 }
-                network.forward(rows: rows, workspace: &workspace)
+                network.forward(rows: rows, workspace: &workspace, dropout: c.dropout, using: &generator)
                 let (loss, ok) = c.cost.totalLoss(outputs: workspace.output, labels: workspace.labels[..<rows],
                                                   rows: rows, columns: classes)
                 guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }

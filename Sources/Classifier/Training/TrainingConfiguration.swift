@@ -24,6 +24,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     public var patience: Int = 25
     /// L2 weight decay `λ` (adds `λ w` to weight gradients).
     public var l2: Float = 1e-4
+    /// Dropout probability `p` of every hidden unit during training (inverted dropout: kept units
+    /// are scaled by `1 / (1 − p)`, so prediction uses the weights as they are); 0 turns it off.
+    public var dropout: Float = 0
     /// Fraction of each class held out for validation, in `[0, 0.9]`; 0 means no validation
     /// (no early stopping; the last epoch's weights are the result).
     public var validationFraction: Double = 0.1
@@ -66,13 +69,16 @@ public struct TrainingConfiguration: Sendable, Equatable {
 
     /// A setting that `validate()` can reject (the command line maps each to its option).
     public enum Setting: String, Sendable, CaseIterable {
-        case hiddenLayers, activation, learningRate, batchSize, threads, maxEpochs, patience, l2, validationFraction
+        case hiddenLayers, activation, learningRate, batchSize, threads, maxEpochs, patience, l2, dropout, validationFraction
         /// The run as a whole: data and network together need more memory than the machine has.
         case memory
     }
 
     /// The widest hidden layer allowed: 2¹⁶ neurons.
     public static let maximumHiddenWidth = 65_536
+
+    /// The largest dropout probability: 0.9, so that a tenth of the hidden units still learn.
+    public static let maximumDropout: Float = 0.9
 
     /// The largest validation fraction: 0.9, so that at least a tenth of the data trains.
     public static let maximumValidationFraction = 0.9
@@ -98,6 +104,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
         if maxEpochs < 1 { throw invalid(.maxEpochs, "epochs \(maxEpochs) must be at least 1") }
         if patience < 1 { throw invalid(.patience, "patience \(patience) must be at least 1 epoch") }
         if !(l2.isFinite && l2 >= 0) { throw invalid(.l2, "L2 weight decay \(l2) must be 0 or a positive number") }
+        if !(dropout >= 0 && dropout <= Self.maximumDropout) {
+            throw invalid(.dropout, "dropout \(dropout) must be between 0 and \(Self.maximumDropout) (e.g. 0.2)")
+        }
         if !(validationFraction >= 0 && validationFraction <= Self.maximumValidationFraction) {
             throw invalid(.validationFraction, "validation split \(validationFraction) must be between 0 and "
                 + "\(Self.maximumValidationFraction) (e.g. 0.1)")
@@ -114,6 +123,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "learning_rate": "\(effectiveLearningRate)",
             "batch_size": "\(batchSize)",
             "l2": "\(l2)",
+            "dropout": "\(dropout)",
             "max_epochs": "\(maxEpochs)",
             "patience": "\(patience)",
             "validation_split": "\(validationFraction)",
