@@ -43,6 +43,11 @@ struct LearningOptions: ParsableArguments {
         + "on every image for that many epochs and save that model."))
     var refit = TrainingConfiguration().refit
 
+    @Option(parsing: .unconditional, help: ArgumentHelp("Train this many networks one after another (each from its own "
+        + "random start, on the same validation split) and save them as one model that averages their outputs: "
+        + "about n times the training and prediction time for a more accurate, steadier model.", valueName: "n"))
+    var ensemble: Int = TrainingConfiguration().ensemble
+
     /// Copies these options into a training configuration.
     func apply(to configuration: inout TrainingConfiguration) {
         configuration.standardization = standardize
@@ -52,5 +57,6 @@ struct LearningOptions: ParsableArguments {
         configuration.schedule = schedule
         configuration.augmentation = augment
         configuration.averageWeights = averageWeights
+        configuration.ensemble = ensemble
     }
 }

@@ -111,6 +111,7 @@ struct Train: ParsableCommand {
     func validate() throws {
         if directory.isEmpty { throw ValidationError("Please name the training folder: the folder argument is empty.") }
         guard hiddenSizes != nil else { throw ValidationError(Self.advice[.hiddenLayers] ?? "") }
+        if from != nil && learning.ensemble > 1 { throw ValidationError(Self.advice[.ensemble] ?? "") }
         // The library also trains identity layers (for tests); the command line offers the four in --help.
         if let activation, ![.relu, .sigmoid, .tanh, .arctan].contains(activation) {
             throw ValidationError(Self.advice[.activation] ?? "")
@@ -132,6 +133,7 @@ struct Train: ParsableCommand {
         .maxEpochs: "Please give --epochs of at least 1.",
         .patience: "Please give a --patience of at least 1 epoch.",
         .l2: "Please give an --l2 of 0 or more.",
+        .ensemble: "Please give an --ensemble of 1 to \(TrainingConfiguration.maximumEnsemble) networks, without --refit or --from.",
         .dropout: "Please give a --dropout between 0 and \(TrainingConfiguration.maximumDropout), like 0.2.",
         .validationFraction: "Please give a --validation-split between 0 and \(TrainingConfiguration.maximumValidationFraction), like 0.1.",
         .threads: "Please give --threads between 1 and 256.",
@@ -225,7 +227,8 @@ struct Train: ParsableCommand {
         let classifier = ImageClassifier(network: result.network, classes: loaded.classes,
                                          inputFormat: loaded.inputFormat, inputStandardization: result.standardization,
                                          temperature: result.temperature, summary: result.summary,
-                                         trainingHistory: (previous?.trainingHistory ?? []) + result.history.map(\.record))
+                                         // An ensemble's file keeps its first network's curve (one epoch axis).
+                                         trainingHistory: (previous?.trainingHistory ?? []) + result.history.filter { $0.member == 1 }.map(\.record))
         try classifier.write(to: modelURL)
         let totalSeconds = Date().timeIntervalSince(start)
         let speed = result.history.isEmpty ? 0
@@ -293,9 +296,14 @@ struct Train: ParsableCommand {
             Console.out("  validation accuracy  \(Format.percent(v))")
         }
         Console.out("  speed                \(Format.count(Int(speed))) samples/s")
+        if learning.ensemble > 1, let epochs = s.hyperparameters["ensemble_best_epochs"] {
+            Console.out("  ensemble             \(learning.ensemble) networks (best epochs \(epochs.split(separator: ",").joined(separator: ", "))), "
+                + "outputs averaged in one \(result.network.sizes.map(String.init).joined(separator: "-")) network")
+        }
         if let examples = s.refitExamples, let epochs = s.refitEpochs {
             Console.out("  refit                \(epochs) epochs on all \(Format.count(examples)) images (the best epoch's count)")
         }
-        Console.out("Saved the \(s.refitEpochs == nil ? "model (epoch \(s.bestEpoch))" : "refit model") to \(modelOptions.model).")
+        let what = learning.ensemble > 1 ? "ensemble" : s.refitEpochs == nil ? "model (epoch \(s.bestEpoch))" : "refit model"
+        Console.out("Saved the \(what) to \(modelOptions.model).")
     }
 }

@@ -24,7 +24,7 @@ final class TrainingProgressDisplay {
             let elapsed = Date().timeIntervalSince(epochStart)
             let eta = p.batch > 0 ? Format.duration(elapsed / Double(p.batch) * Double(p.batchCount - p.batch)) : "–"
             let fraction = Double(p.batch) / Double(max(1, p.batchCount))
-            let line = "epoch \(p.epoch)/\(p.maxEpochs) \(Format.pad(Format.bar(fraction, width: 20), 20)) \(p.batch)/\(p.batchCount)"
+            let line = (p.members > 1 ? "network \(p.member)/\(p.members)  " : "") + "epoch \(p.epoch)/\(p.maxEpochs) \(Format.pad(Format.bar(fraction, width: 20), 20)) \(p.batch)/\(p.batchCount)"
                 + "  loss \(String(cFormat: "%.4f", p.loss))  accuracy \(Format.percent(p.accuracy))"
                 + "  \(Format.count(Int(p.samplesPerSecond))) samples/s  ETA \(eta)"
             Console.errRaw("\r\u{1B}[2K" + line)
@@ -32,7 +32,7 @@ final class TrainingProgressDisplay {
         case let .epoch(r):
             finish()
             currentEpoch = 0
-            var line = "epoch \(Format.pad(String(r.epoch), String(r.maxEpochs).count, right: true))/\(r.maxEpochs)"
+            var line = (r.members > 1 ? "network \(r.member)/\(r.members)  " : "") + "epoch \(Format.pad(String(r.epoch), String(r.maxEpochs).count, right: true))/\(r.maxEpochs)"
                 + "  loss \(String(cFormat: "%.4f", r.trainingLoss))  accuracy \(Format.percent(r.trainingAccuracy))"
             if let vl = r.validationLoss, let va = r.validationAccuracy {
                 line += "  validation loss \(String(cFormat: "%.4f", vl))  accuracy \(Format.percent(va))"

@@ -242,6 +242,26 @@ import Testing
         #expect(told.contains("consider --class-weight balanced"), "\(told)")
     }
 
+    @Test("--ensemble 2 saves one model of two networks side by side; --ensemble with --from or 0 is refused before any work")
+    func ensembleOnTheCommandLine() throws {
+        let tmp = try CommandRunner.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: tmp) }
+        let train = try CommandRunner.copySampleData("digits/train", into: tmp)
+        let result = try CommandRunner.run(["train", train.path, "--model", "e.safetensors", "--epochs", "2", "--hidden", "8",
+                                            "--ensemble", "2"], in: tmp)
+        #expect(result.status == 0, "stderr: \(result.stderr)")
+        #expect(result.stdout.contains("ensemble             2 networks (best epochs ") && result.stderr.contains("network 2/2  epoch 2/2"),
+                "\(result.stdout)")
+        let model = try ImageClassifier(contentsOf: tmp.appendingPathComponent("e.safetensors"))
+        #expect(model.network.sizes == [64, 16, 10] && model.summary?.hyperparameters["ensemble"] == "2")
+        #expect(model.trainingHistory.count == 2, "the file keeps the first network's curve")
+        for arguments in [["--ensemble", "2", "--from", "e.safetensors"], ["--ensemble", "0"], ["--ensemble", "2", "--refit"]] {
+            let refused = try CommandRunner.run(["train", train.path, "--model", "f.safetensors"] + arguments, in: tmp)
+            #expect(refused.status != 0 && refused.stderr.contains("--ensemble of 1 to 16 networks"), "\(arguments): \(refused.stderr)")
+            #expect(!refused.stderr.contains("epoch"), "refused before training")
+        }
+    }
+
     @Test func evaluateSkipsClassFoldersTheModelDoesNotKnow() throws {
         let tmp = try CommandRunner.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: tmp) }

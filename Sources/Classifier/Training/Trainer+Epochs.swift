@@ -14,6 +14,8 @@ struct EpochLoop {
     /// their shuffles are replayed first, so the batches go on where that training stopped.
     let completedEpochs: Int
     let isRefit: Bool
+    /// Which network of an ensemble this loop trains (1-based), and of how many.
+    let member: Int, members: Int
 
     private(set) var best: Network
     private(set) var bestIndex = 0
@@ -21,7 +23,10 @@ struct EpochLoop {
     private(set) var wasInterrupted = false, stoppedEarly = false
 
     init(configuration: TrainingConfiguration, network: Network, training: Dataset, validation: Dataset,
-         standardization: InputStandardization, maxEpochs: Int, completedEpochs: Int = 0, isRefit: Bool = false) {
+         standardization: InputStandardization, maxEpochs: Int, completedEpochs: Int = 0, isRefit: Bool = false,
+         member: Int = 1, members: Int = 1) {
+        self.member = member
+        self.members = members
         self.c = configuration
         self.network = network
         self.best = network
@@ -117,7 +122,7 @@ struct EpochLoop {
                     progress(.batch(BatchProgress(
                         epoch: epoch, maxEpochs: lastEpoch, batch: batch + 1, batchCount: batchCount,
                         loss: lossSum / Double(seen), accuracy: Double(correct) / Double(seen),
-                        samplesPerSecond: Double(seen) / Trainer.seconds(now - start))))
+                        samplesPerSecond: Double(seen) / Trainer.seconds(now - start), member: member, members: members)))
                 }
                 if stop { wasInterrupted = true; break }
             }
@@ -129,7 +134,7 @@ struct EpochLoop {
             var report = EpochReport(epoch: epoch, maxEpochs: lastEpoch, trainingLoss: lossSum / Double(seen),
                                      trainingAccuracy: Double(correct) / Double(seen), validationLoss: nil,
                                      validationAccuracy: nil, samplesPerSecond: samplesPerSecond, isBest: true,
-                                     isRefit: isRefit)
+                                     isRefit: isRefit, member: member, members: members)
             if hasValidation {
                 let (loss, accuracy) = judged.evaluate(validation, standardization: standardization, workspace: &workspace)
                 guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }

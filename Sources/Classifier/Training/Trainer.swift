@@ -22,6 +22,10 @@ public struct EpochReport: Sendable, Equatable {
     public var isBest: Bool
     /// Whether this epoch belongs to the refit on every image (after the epoch count was chosen).
     public var isRefit: Bool = false
+    /// Which network of an ensemble (`TrainingConfiguration.ensemble`) this epoch trained, 1-based.
+    public var member: Int = 1
+    /// Networks in the ensemble (1 without one).
+    public var members: Int = 1
 }
 
 /// Progress inside an epoch, sent every tenth of a second or so and after the last batch.
@@ -40,6 +44,8 @@ public struct BatchProgress: Sendable, Equatable {
     public var accuracy: Double
     /// Training throughput so far in this epoch.
     public var samplesPerSecond: Double
+    /// Which network of an ensemble is training (1-based), and of how many (1 without one).
+    public var member: Int = 1, members: Int = 1
 }
 
 /// What training reports while it runs.
@@ -124,6 +130,9 @@ public struct Trainer: Sendable {
         guard dataset.classCount >= 2, Set(dataset.labels).count >= 2 else {
             throw .unusableData(reason: "training needs examples of at least two classes")
         }
+        if c.ensemble > 1 && start != nil {
+            throw .invalidConfiguration(setting: .ensemble, reason: "an ensemble is trained from new weights; it cannot continue a model")
+        }
         var generator = SeededGenerator(seed: c.seed)
         var network = Network(sizes: [dataset.inputCount] + c.hiddenLayers + [dataset.classCount],
                               hiddenActivation: c.activation, cost: c.cost, using: &generator)
@@ -144,8 +153,13 @@ public struct Trainer: Sendable {
         // Continuing keeps the earlier model's standardization: its weights were trained on those inputs.
         let standardization = start?.standardization ?? c.standardization.fitted(on: training)
         var run = EpochLoop(configuration: c, network: network, training: training, validation: validation,
-                            standardization: standardization, maxEpochs: c.maxEpochs, completedEpochs: completedEpochs)
+                            standardization: standardization, maxEpochs: c.maxEpochs, completedEpochs: completedEpochs,
+                            members: c.ensemble)
         try run.run(using: &generator, progress: progress, shouldStop: shouldStop)
+        if c.ensemble > 1 {
+            return try trainEnsemble(first: run, training: training, validation: validation, standardization: standardization,
+                                     using: &generator, progress: progress, shouldStop: shouldStop)
+        }
 
         let bestReport = run.history[run.bestIndex]
         // A continued training keeps the earlier model's temperature unless it is refitted here.
@@ -179,6 +193,49 @@ public struct Trainer: Sendable {
         result.summary.refitEpochs = completedEpochs + refit.history.count
         result.wasInterrupted = refit.wasInterrupted
         return result
+    }
+
+    /// Networks 2 … `ensemble` after the first (`first`), each from fresh weights drawn from
+    /// `generator` on the same split and standardization, then combined by `Network(averaging:)`;
+    /// the temperature is fitted on the combination. The summary's accuracies are the
+    /// combination's (training images unaugmented); its best epoch is the first network's, the
+    /// others' are listed under `ensemble_best_epochs`; `epochs` counts every network's epochs.
+    private func trainEnsemble(first: EpochLoop, training: Dataset, validation: Dataset, standardization: InputStandardization,
+                               using generator: inout SeededGenerator, progress: (TrainingEvent) -> Void,
+                               shouldStop: () -> Bool) throws(ClassifierError) -> TrainingResult {
+        let c = configuration
+        var (members, bestEpochs, history) = ([first.best], [first.history[first.bestIndex].epoch], first.history)
+        var (wasInterrupted, stoppedEarly) = (first.wasInterrupted, first.stoppedEarly)
+        for k in 2 ... c.ensemble where !wasInterrupted {
+            let fresh = Network(sizes: first.network.sizes, hiddenActivation: c.activation, cost: c.cost, using: &generator)
+            var run = EpochLoop(configuration: c, network: fresh, training: training, validation: validation,
+                                standardization: standardization, maxEpochs: c.maxEpochs, member: k, members: c.ensemble)
+            try run.run(using: &generator, progress: progress, shouldStop: shouldStop)
+            members.append(run.best)
+            bestEpochs.append(run.history[run.bestIndex].epoch)
+            history += run.history
+            wasInterrupted = run.wasInterrupted
+            stoppedEarly = stoppedEarly && run.stoppedEarly
+        }
+        let combined = Network(averaging: members)
+        var workspace = BackpropagationWorkspace(sizes: combined.sizes, capacity: min(256, max(1, training.count)),
+                                                 engine: c.engine, threads: c.threads)
+        let trainingAccuracy = combined.evaluate(training, standardization: standardization, workspace: &workspace).accuracy
+        let validationAccuracy = validation.count > 0
+            ? combined.evaluate(validation, standardization: standardization, workspace: &workspace).accuracy : nil
+        var temperature: Float = 1
+        if validation.count > 0 && c.cost == .crossEntropy && c.calibrate {
+            temperature = Trainer.fitTemperature(combined, on: validation, standardization: standardization)
+        }
+        var hyperparameters = c.hyperparameters
+        hyperparameters["ensemble_best_epochs"] = bestEpochs.map(String.init).joined(separator: ",")
+        return TrainingResult(
+            network: combined, summary: TrainingSummary(
+                epochs: history.count, bestEpoch: bestEpochs[0], trainingAccuracy: trainingAccuracy,
+                validationAccuracy: validationAccuracy, trainingExamples: training.count,
+                validationExamples: validation.count, seed: c.seed, hyperparameters: hyperparameters),
+            history: history, standardization: standardization, temperature: temperature,
+            wasInterrupted: wasInterrupted, stoppedEarly: stoppedEarly)
     }
 
     static func seconds(_ duration: Duration) -> Double {

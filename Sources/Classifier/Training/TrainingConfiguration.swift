@@ -27,6 +27,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Dropout probability `p` of every hidden unit during training (inverted dropout: kept units
     /// are scaled by `1 / (1 − p)`, so prediction uses the weights as they are); 0 turns it off.
     public var dropout: Float = 0
+    /// Networks trained one after another on the same split, each from its own initial weights
+    /// and shuffles (drawn in turn from the one generator), combined into one model whose logits
+    /// are their mean (`Network(averaging:)`); 1 trains a single network.
+    public var ensemble: Int = 1
     /// Fraction of each class held out for validation, in `[0, 0.9]`; 0 means no validation
     /// (no early stopping; the last epoch's weights are the result).
     public var validationFraction: Double = 0.1
@@ -69,13 +73,16 @@ public struct TrainingConfiguration: Sendable, Equatable {
 
     /// A setting that `validate()` can reject (the command line maps each to its option).
     public enum Setting: String, Sendable, CaseIterable {
-        case hiddenLayers, activation, learningRate, batchSize, threads, maxEpochs, patience, l2, dropout, validationFraction
+        case hiddenLayers, activation, learningRate, batchSize, threads, maxEpochs, patience, l2, dropout, ensemble, validationFraction
         /// The run as a whole: data and network together need more memory than the machine has.
         case memory
     }
 
     /// The widest hidden layer allowed: 2¹⁶ neurons.
     public static let maximumHiddenWidth = 65_536
+
+    /// The most networks in an ensemble.
+    public static let maximumEnsemble = 16
 
     /// The largest dropout probability: 0.9, so that a tenth of the hidden units still learn.
     public static let maximumDropout: Float = 0.9
@@ -107,6 +114,12 @@ public struct TrainingConfiguration: Sendable, Equatable {
         if !(dropout >= 0 && dropout <= Self.maximumDropout) {
             throw invalid(.dropout, "dropout \(dropout) must be between 0 and \(Self.maximumDropout) (e.g. 0.2)")
         }
+        if ensemble < 1 || ensemble > Self.maximumEnsemble {
+            throw invalid(.ensemble, "an ensemble of \(ensemble) networks is not allowed; use 1 to \(Self.maximumEnsemble)")
+        }
+        if ensemble > 1 && refit {
+            throw invalid(.ensemble, "an ensemble cannot be refitted: each network chooses its own epoch on the validation images")
+        }
         if !(validationFraction >= 0 && validationFraction <= Self.maximumValidationFraction) {
             throw invalid(.validationFraction, "validation split \(validationFraction) must be between 0 and "
                 + "\(Self.maximumValidationFraction) (e.g. 0.1)")
@@ -124,6 +137,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "batch_size": "\(batchSize)",
             "l2": "\(l2)",
             "dropout": "\(dropout)",
+            "ensemble": "\(ensemble)",
             "max_epochs": "\(maxEpochs)",
             "patience": "\(patience)",
             "validation_split": "\(validationFraction)",
