@@ -65,18 +65,55 @@ import Testing
         if dx == 0 && dy == 0 && !mirrored { #expect(Array(target[shape.byteCount...]) == row2) }
     }
 
+    @Test("the brightness kernel is clamp(round(g · v + o), 0, 255) on its row only", arguments: [
+        (Float(1), Float(0)), (1.2, 25.5), (0.8, -25.5), (1.13, -3.7), (0.5, 300), (2, -600),
+    ])
+    func brightnessMatchesNaive(gain: Float, offset: Float) {
+        var generator = SeededGenerator(seed: 6)
+        let n = 37
+        let source = (0 ..< 3 * n).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
+        var target = source
+        Kernels.adjustBrightness(&target, row: 1, byteCount: n, gain: gain, offset: offset)
+        let expected = source[n ..< 2 * n].map { UInt8(min(max((gain * Float($0) + offset).rounded(), 0), 255)) }
+        #expect(Array(target[n ..< 2 * n]) == expected)
+        #expect(target[..<n] == source[..<n] && target[(2 * n)...] == source[(2 * n)...], "other rows are untouched")
+    }
+
+    @Test("brightness changes every image, even 8×8, by a gain and offset within their ranges")
+    func brightnessStaysWithinItsRange() {
+        let shape = ImageShape(width: 8, height: 8, channels: 1)
+        #expect(Augmentation(brightness: true).changes(shape))
+        let image = (0 ..< shape.byteCount).map { UInt8($0 * 4) }
+        let rows = [Int](repeating: 0, count: 50)
+        var batch = [UInt8](repeating: 0, count: rows.count * shape.byteCount)
+        var generator = SeededGenerator(seed: 2)
+        Augmentation(brightness: true).apply(to: image, rows: rows[...], shape: shape, into: &batch, using: &generator)
+        var means = Set<Int>()
+        for i in rows.indices {
+            let got = batch[i * shape.byteCount ..< (i + 1) * shape.byteCount]
+            // Some (g, o) in the ranges explains every byte: check the extremes bound each pixel.
+            for (v, w) in zip(image, got) {
+                let low = max(0, (Float(v) * 0.8 - 25.5).rounded(.down)), high = min(255, (Float(v) * 1.2 + 25.5).rounded(.up))
+                #expect(Float(w) >= low && Float(w) <= high, "byte \(v) became \(w)")
+            }
+            means.insert(got.reduce(0) { $0 + Int($1) } / shape.byteCount)
+        }
+        #expect(means.count > 20, "the draws vary: \(means.count) distinct mean brightnesses in 50 copies")
+    }
+
     @Test("--augment values", arguments: [
         ("shift", Augmentation(shift: true)), ("flip", Augmentation(flip: true)),
         ("shift,flip", Augmentation(shift: true, flip: true)), ("Flip, shift", Augmentation(shift: true, flip: true)),
         ("scale", Augmentation(scale: true)), ("shift,scale,flip", Augmentation(shift: true, scale: true, flip: true)),
-        ("none", Augmentation.none), ("None", Augmentation.none),
+        ("none", Augmentation.none), ("None", Augmentation.none), ("brightness", Augmentation(brightness: true)),
+        ("shift,brightness", Augmentation(shift: true, brightness: true)),
     ])
     func parses(text: String, expected: Augmentation) {
         #expect(Augmentation(parsing: text) == expected)
         #expect(Augmentation(parsing: expected.description) == expected)
     }
 
-    @Test("bad --augment values are refused", arguments: ["", "rotate", "shift,", "none,shift", "shift;flip", "zoom"])
+    @Test("bad --augment values are refused", arguments: ["", "rotate", "shift,", "none,shift", "shift;flip", "zoom", "bright"])
     func refuses(text: String) {
         #expect(Augmentation(parsing: text) == nil)
     }

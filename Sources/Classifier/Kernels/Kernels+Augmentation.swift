@@ -38,4 +38,17 @@ extension Kernels {
             }
         }
     }
+
+    /// `target[i] = clamp(round(gain · target[i] + offset), 0, 255)` for the `byteCount` bytes of
+    /// row `row`, through a 256-entry table computed once per call.
+    static func adjustBrightness(_ target: inout [UInt8], row: Int, byteCount n: Int, gain: Float, offset: Float) {
+        precondition((row + 1) * n <= target.count, "adjustBrightness: row \(row) of \(n) bytes does not fit \(target.count)")
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { table in
+            for v in 0 ..< 256 { table[v] = UInt8(min(max((gain * Float(v) + offset).rounded(), 0), 255)) }
+            target.withUnsafeMutableBufferPointer { target in
+                guard let base = target.baseAddress.map({ $0 + row * n }) else { return }
+                for i in 0 ..< n { base[i] = table[Int(base[i])] }
+            }
+        }
+    }
 }

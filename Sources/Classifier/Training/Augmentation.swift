@@ -28,16 +28,26 @@ public struct ImageShape: Sendable, Equatable, Hashable {
 ///   only where shifts apply (10×10 and up).
 /// - `flip`: mirror left–right with probability ½. Off by default: it turns a 2 into a mirrored
 ///   2 and text into mirror writing; turn it on for photographs of scenes and objects.
+/// - `brightness`: every byte `v` becomes `clamp(round(g · v + o), 0, 255)` with a gain `g`
+///   uniform in `1 ± 0.2` and an offset `o` uniform in `± 0.1 · 255`, one draw per example
+///   (a second 64-bit number), at any image size.
 public struct Augmentation: Sendable, Equatable {
     public var shift: Bool
     public var scale: Bool
     public var flip: Bool
+    public var brightness: Bool
 
-    public init(shift: Bool = false, scale: Bool = false, flip: Bool = false) {
+    public init(shift: Bool = false, scale: Bool = false, flip: Bool = false, brightness: Bool = false) {
         self.shift = shift
         self.scale = scale
         self.flip = flip
+        self.brightness = brightness
     }
+
+    /// The largest relative change of gain that `brightness` draws: gains lie in `1 ± 0.2`.
+    public static let gainRange: Float = 0.2
+    /// The largest offset that `brightness` draws, as a fraction of 255: offsets lie in `± 0.1 · 255`.
+    public static let offsetRange: Float = 0.1
 
     /// The largest relative change of size that `scale` draws: zoom factors lie in `1 ± 0.1`.
     public static let scaleRange: Float = 0.1
@@ -45,16 +55,19 @@ public struct Augmentation: Sendable, Equatable {
     /// No change to any example.
     public static let none = Augmentation()
 
-    /// Whether images of `shape` change at all: a flip, or a shift of at least one pixel.
-    public func changes(_ shape: ImageShape) -> Bool { flip || ((shift || scale) && Self.shiftRadius(for: shape) > 0) }
+    /// Whether images of `shape` change at all: a flip, a brightness change, or a shift of at least one pixel.
+    public func changes(_ shape: ImageShape) -> Bool {
+        flip || brightness || ((shift || scale) && Self.shiftRadius(for: shape) > 0)
+    }
 
     /// The names, as `--augment` takes them: `"shift,flip"`, `"shift"`, `"none"`.
     public var description: String {
-        let names = [shift ? "shift" : nil, scale ? "scale" : nil, flip ? "flip" : nil].compactMap { $0 }
+        let names = [shift ? "shift" : nil, scale ? "scale" : nil, flip ? "flip" : nil, brightness ? "brightness" : nil]
+            .compactMap { $0 }
         return names.isEmpty ? "none" : names.joined(separator: ",")
     }
 
-    /// Parses `--augment`'s value: a comma-separated list of `shift`, `scale` and `flip`, or `none`;
+    /// Parses `--augment`'s value: a comma-separated list of `shift`, `scale`, `flip` and `brightness`, or `none`;
     /// `nil` for anything else.
     public init?(parsing text: String) {
         self.init()
@@ -63,6 +76,7 @@ public struct Augmentation: Sendable, Equatable {
             case "shift": shift = true
             case "scale": scale = true
             case "flip": flip = true
+            case "brightness": brightness = true
             case "none" where text.filter({ !$0.isWhitespace }).lowercased() == "none": break
             default: return nil
             }
@@ -76,7 +90,8 @@ public struct Augmentation: Sendable, Equatable {
 
     /// Writes the augmented copies of rows `indices` of `bytes` (images of `shape`) into
     /// consecutive rows of `batch`, drawing one 64-bit number per example from `generator`:
-    /// bits 0–15 give `dx`, 16–31 `dy`, bit 32 the flip, bits 40–63 the zoom factor.
+    /// bits 0–15 give `dx`, 16–31 `dy`, bit 32 the flip, bits 40–63 the zoom factor; with
+    /// `brightness` a second number follows, bits 0–23 the gain and 32–55 the offset.
     ///
     /// Shapes: `bytes` is `N × shape.byteCount`; `batch` gets `indices.count × shape.byteCount`.
     func apply(to bytes: [UInt8], rows indices: ArraySlice<Int>, shape: ImageShape, into batch: inout [UInt8],
@@ -91,6 +106,12 @@ public struct Augmentation: Sendable, Equatable {
             let u = Float(bits >> 40) / Float(1 << 24)  // uniform in [0, 1)
             let zoom = zooms ? 1 + Self.scaleRange * (2 * u - 1) : 1
             Kernels.transform(bytes, row: index, shape: shape, dx: dx, dy: dy, zoom: zoom, mirrored: mirrored, into: &batch, row: i)
+            if brightness {
+                let more = generator.next()
+                let (a, b) = (Float(more & 0xFF_FFFF) / Float(1 << 24), Float((more >> 32) & 0xFF_FFFF) / Float(1 << 24))
+                Kernels.adjustBrightness(&batch, row: i, byteCount: shape.byteCount, gain: 1 + Self.gainRange * (2 * a - 1),
+                                         offset: 255 * Self.offsetRange * (2 * b - 1))
+            }
         }
     }
 }
