@@ -91,3 +91,25 @@ import Testing
         _ = try Trainer(configuration: single).train(data, from: start)  // the combined network continues as one
     }
 }
+
+@Suite struct EnsembleMemoryTests {
+    @Test("the memory estimate counts an ensemble's kept and combined networks, and dropout's masks", arguments: [
+        (1, Float(0)), (2, 0), (16, 0.5),
+    ])
+    func estimate(ensemble: Int, dropout: Float) throws {
+        var configuration = TrainingConfiguration()
+        (configuration.hiddenLayers, configuration.ensemble, configuration.dropout, configuration.batchSize) = ([10], ensemble, dropout, 8)
+        let estimate = configuration.memoryEstimate(examples: 100, inputs: 20, classes: 3)
+        let parameters = 20 * 10 + 10 + 10 * 3 + 3
+        #expect(estimate.network == (6 + 3 * (ensemble - 1)) * 4 * parameters, "Adam: 5 copies + the encoded one, + 3 per extra network")
+        #expect(estimate.batch == (dropout > 0 ? 4 : 3) * 4 * 8 * (20 + 10 + 3))
+        #expect(estimate.data == 2 * 100 * 20)
+        // A size that fits as one network is refused as sixteen.
+        var big = TrainingConfiguration()
+        big.hiddenLayers = [1000]
+        let memory = UInt64(big.memoryEstimate(examples: 10, inputs: 10_000, classes: 2).total) * 2
+        try big.checkMemory(examples: 10, inputs: 10_000, classes: 2, physicalMemory: memory)
+        big.ensemble = 16
+        #expect(throws: ClassifierError.self) { try big.checkMemory(examples: 10, inputs: 10_000, classes: 2, physicalMemory: memory) }
+    }
+}

@@ -80,14 +80,18 @@ public struct TrainingResult: Sendable {
 ///    standardization on the training part (`InputStandardization(fitting:)`).
 /// 2. Epochs of shuffled mini-batches (the last, partial batch included, classes balanced when
 ///    `classWeight` says so); per batch: the bytes (augmented copies, `Augmentation`) become
-///    inputs through the standardization, forward pass, cost, backpropagation (BP1–BP4), one
-///    optimizer step, and every fourth step the moving average of the weights. After each epoch
+///    inputs through the standardization, forward pass (hidden units dropped at random with
+///    `dropout`), cost, backpropagation (BP1–BP4), one optimizer step, and every fourth step the
+///    moving average of the weights. After each epoch
 ///    the judged weights (the average, or the last step's) are validated; the best epoch is chosen
 ///    by `selection` (default: the lowest validation loss at its fitted temperature); training
 ///    stops after `patience` epochs without a new best.
 /// 3. The softmax temperature is fitted on the validation images (`Trainer.fitTemperature`).
 /// 4. With `refit`, a fresh network is trained on every image (training + validation, the
 ///    standardization fitted on all of them) for the best epoch count, and is the result.
+/// 5. With `ensemble` N > 1 (no refit, no continuation), networks 2 … N are trained the same way
+///    on the same split, each from fresh weights and shuffles drawn in turn from the generator,
+///    and the result is their combination `Network(averaging:)` with a temperature fitted on it.
 ///
 /// A continued training (`from: start`) keeps the start's standardization in every step, numbers
 /// its epochs after `start.completedEpochs`, and its refit continues `start.network` on every image

@@ -6,8 +6,11 @@
 /// - data: `2·N·D` bytes (the `UInt8` sample matrix and its train/validation split);
 /// - network: `P = Σₗ (nₗ₋₁·nₗ + nₗ)` parameters, held `k` times as `Float` (weights, best
 ///   weights, gradients, plus one buffer for momentum or two for Adam: `k = 3, 4, 5`), plus one
-///   encoded copy when the model file is written: `(k + 1)·4·P` bytes;
-/// - batch work: `m·Σₗ nₗ` activations, weighted sums and deltas, `3·4·m·Σₗ nₗ` bytes.
+///   encoded copy when the model file is written: `(k + 1)·4·P` bytes; an ensemble of `E`
+///   networks keeps each finished network's best weights and builds, then encodes, one network of
+///   `E·P` parameters: `(k + 1 + 3·(E − 1))·4·P` bytes;
+/// - batch work: `m·Σₗ nₗ` activations, weighted sums and deltas, and with dropout the masks:
+///   `3·4·m·Σₗ nₗ` bytes (`4·4·m·Σₗ nₗ` with dropout).
 public struct MemoryEstimate: Sendable, Equatable {
     /// Bytes of the sample matrix and its split.
     public var data: Int
@@ -26,11 +29,12 @@ extension TrainingConfiguration {
         var parameters = 0.0
         for l in 1..<sizes.count { parameters += Double(sizes[l - 1]) * Double(sizes[l]) + Double(sizes[l]) }
         let copies: Double = switch optimizer { case .sgd: 3; case .momentum: 4; case .adam: 5 }
+        let held = copies + 1 + 3 * Double(ensemble - 1)
         let neurons = Double(sizes.reduce(0, +))
         func bytes(_ value: Double) -> Int { value >= Double(Int.max / 4) ? Int.max / 4 : Int(value) }
         return MemoryEstimate(data: bytes(2 * Double(examples) * Double(inputs)),
-                              network: bytes((copies + 1) * 4 * parameters),
-                              batch: bytes(3 * 4 * Double(batchSize) * neurons))
+                              network: bytes(held * 4 * parameters),
+                              batch: bytes((dropout > 0 ? 4 : 3) * 4 * Double(batchSize) * neurons))
     }
 
     /// Refuses a run whose estimate exceeds three quarters of `physicalMemory` (the rest is left to
@@ -44,6 +48,6 @@ extension TrainingConfiguration {
         throw .invalidConfiguration(setting: .memory, reason: "training would need about \(gib(estimate.total)) of memory"
             + " (\(gib(estimate.data)) for \(examples) images of \(inputs) inputs, \(gib(estimate.network)) for the network"
             + " and its optimizer) but this machine has \(gib(Int(clamping: physicalMemory))); please choose a smaller"
-            + " --size or --hidden")
+            + " --size or --hidden\(ensemble > 1 ? " or --ensemble" : "")")
     }
 }
