@@ -50,6 +50,21 @@ import Testing
         }
     }
 
+    @Test("Adam split over threads gives the same bits as one thread", arguments: [
+        (Kernels.adamParallelThreshold + 19, 2), (Kernels.adamParallelThreshold * 3 + 5, 3), (Kernels.adamParallelThreshold, 2),
+    ])
+    func adamThreadsAreBitIdentical(count: Int, threads: Int) {
+        let g = randomFloats(count, seed: 51), w0 = randomFloats(count, seed: 52)
+        let m0 = randomFloats(count, scale: 0.1, seed: 53), v0 = randomFloats(count, scale: 0.1, seed: 54).map(abs)
+        var (w1, m1, v1) = (w0, m0, v0), (w2, m2, v2) = (w0, m0, v0)
+        Kernels.adamStep(parameters: &w1, m: &m1, v: &v1, gradient: g, learningRate: 0.01, beta1: 0.9, beta2: 0.999,
+                         epsilon: 1e-8, correction1: 0.19, correction2: 0.002, l2: 0.05, threads: 1)
+        Kernels.adamStep(parameters: &w2, m: &m2, v: &v2, gradient: g, learningRate: 0.01, beta1: 0.9, beta2: 0.999,
+                         epsilon: 1e-8, correction1: 0.19, correction2: 0.002, l2: 0.05, threads: threads)
+        #expect(w1.map(\.bitPattern) == w2.map(\.bitPattern) && m1 == m2 && v1 == v2)
+        #expect(w1 != w0, "the step moved the weights")
+    }
+
     @Test("Adam's first bias-corrected step is η·sign(g)", arguments: [Float(3), -0.02, 1e-3])
     func adamFirstStep(gradient: Float) {
         var w: [Float] = [0.5], m: [Float] = [0], v: [Float] = [0]

@@ -1,3 +1,5 @@
+import Parallel
+
 /// The optimizer steps (plain gradient descent, momentum, Adam) over contiguous parameter
 /// buffers, and the vector square root Adam needs. The update rules are documented in
 /// `Training/Optimizer.swift`'s terms; these loops are their fast form, tested against the formulas.
@@ -86,9 +88,41 @@ extension Kernels {
     /// `w ← w − η · (m / c₁) / (√(v / c₂) + ε)` with bias corrections `c₁ = 1 − β₁ᵗ`, `c₂ = 1 − β₂ᵗ`.
     static func adamStep(parameters w: inout [Float], m: inout [Float], v: inout [Float], gradient g: [Float],
                          learningRate η: Float, beta1 β1: Float, beta2 β2: Float, epsilon ε: Float,
-                         correction1 c1: Float, correction2 c2: Float, l2 λ: Float) {
+                         correction1 c1: Float, correction2 c2: Float, l2 λ: Float, threads: Int = 1) {
         precondition(w.count == g.count && m.count == g.count && v.count == g.count,
                      "adam: parameters \(w.count), m \(m.count), v \(v.count), gradient \(g.count)")
+        let count = w.count
+        // Large layers are split into `threads` slices of whole vectors: at a batch of 32 the step
+        // over a 3,072 × 128 layer (four 1.5 MB arrays) costs as much as the layer's products,
+        // and one core left the other idle. Each element's arithmetic is the same in any slice,
+        // so the result does not depend on the thread count.
+        let slices = count >= adamParallelThreshold ? max(1, threads) : 1
+        let sliceLength = ((count + slices - 1) / slices + 7) / 8 * 8
+        g.withUnsafeBufferPointer { g in
+            m.withUnsafeMutableBufferPointer { m in
+                v.withUnsafeMutableBufferPointer { v in
+                    w.withUnsafeMutableBufferPointer { w in
+                        guard let g = g.baseAddress, let m = m.baseAddress, let v = v.baseAddress,
+                              let w = w.baseAddress else { return }
+                        Parallel.forEach(slices, threads: slices) { slice in
+                            let start = min(slice * sliceLength, count), end = min(start + sliceLength, count)
+                            adamStep(w + start, m + start, v + start, g + start, count: end - start, learningRate: η,
+                                     beta1: β1, beta2: β2, epsilon: ε, correction1: c1, correction2: c2, l2: λ)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Parameters from which `adamStep` splits its work over threads (smaller ones are one slice).
+    static let adamParallelThreshold = 1 << 15
+
+    /// `adamStep` over `count` consecutive elements of the four buffers.
+    private static func adamStep(_ w: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
+                                 _ v: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, count: Int,
+                                 learningRate η: Float, beta1 β1: Float, beta2 β2: Float, epsilon ε: Float,
+                                 correction1 c1: Float, correction2 c2: Float, l2 λ: Float) {
         let stepSize = η / c1, inverseC2 = 1 / c2
         // Explicit SIMD8: with four pointers the compiler kept the plain loop scalar. And no
         // `squareRoot()`: on Linux it lowers to `sqrtss` plus a `sqrtf` call per lane (errno),
@@ -106,34 +140,23 @@ extension Kernels {
             v.replace(with: 0, where: v .< tiny)
             w -= stepSize * m / (squareRoot(v * inverseC2) + ε)
         }
-        let count = w.count
-        g.withUnsafeBufferPointer { g in
-            m.withUnsafeMutableBufferPointer { m in
-                v.withUnsafeMutableBufferPointer { v in
-                    w.withUnsafeMutableBufferPointer { w in
-                        guard let g = g.baseAddress, let m = m.baseAddress, let v = v.baseAddress,
-                              let w = w.baseAddress else { return }
-                        var i = 0
-                        while i + 8 <= count {
-                            let gi = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
-                            var wi = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self)
-                            var mi = UnsafeRawPointer(m + i).loadUnaligned(as: SIMD8<Float>.self)
-                            var vi = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self)
-                            step(gi, &wi, &mi, &vi)
-                            UnsafeMutableRawPointer(w + i).storeBytes(of: wi, as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD8<Float>.self)
-                            i += 8
-                        }
-                        if i < count {  // the tail in the low lanes of one vector (zeros above: harmless)
-                            var (gi, wi, mi, vi) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
-                            for j in 0 ..< count - i { (gi[j], wi[j], mi[j], vi[j]) = (g[i + j], w[i + j], m[i + j], v[i + j]) }
-                            step(gi, &wi, &mi, &vi)
-                            for j in 0 ..< count - i { (w[i + j], m[i + j], v[i + j]) = (wi[j], mi[j], vi[j]) }
-                        }
-                    }
-                }
-            }
+        var i = 0
+        while i + 8 <= count {
+            let gi = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
+            var wi = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self)
+            var mi = UnsafeRawPointer(m + i).loadUnaligned(as: SIMD8<Float>.self)
+            var vi = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self)
+            step(gi, &wi, &mi, &vi)
+            UnsafeMutableRawPointer(w + i).storeBytes(of: wi, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD8<Float>.self)
+            UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD8<Float>.self)
+            i += 8
+        }
+        if i < count {  // the tail in the low lanes of one vector (zeros above: harmless)
+            var (gi, wi, mi, vi) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
+            for j in 0 ..< count - i { (gi[j], wi[j], mi[j], vi[j]) = (g[i + j], w[i + j], m[i + j], v[i + j]) }
+            step(gi, &wi, &mi, &vi)
+            for j in 0 ..< count - i { (w[i + j], m[i + j], v[i + j]) = (wi[j], mi[j], vi[j]) }
         }
     }
 }

@@ -53,6 +53,7 @@ struct OptimizerState {
 
     /// Applies one step to every layer of `network` with the gradients in `workspace`.
     mutating func update(_ network: inout Network, with workspace: BackpropagationWorkspace) {
+        let threads = workspace.threads
         step += 1
         let η = learningRate
         switch optimizer {
@@ -78,7 +79,8 @@ struct OptimizerState {
             for l in network.layers.indices {
                 Kernels.adamStep(parameters: &network.layers[l].weights.elements, m: &weightMoment1[l],
                                  v: &weightMoment2[l], gradient: workspace.weightGradient[l], learningRate: η,
-                                 beta1: β1, beta2: β2, epsilon: ε, correction1: c1, correction2: c2, l2: l2)
+                                 beta1: β1, beta2: β2, epsilon: ε, correction1: c1, correction2: c2, l2: l2,
+                                 threads: threads)
                 Kernels.adamStep(parameters: &network.layers[l].biases, m: &biasMoment1[l],
                                  v: &biasMoment2[l], gradient: workspace.biasGradient[l], learningRate: η,
                                  beta1: β1, beta2: β2, epsilon: ε, correction1: c1, correction2: c2, l2: 0)
