@@ -25,6 +25,16 @@ import Testing
         return network
     }
 
+    /// `(J(θ + h) − J(θ − h)) / 2h` for the parameter `perturb` moves, `h = 1e-6`, in Double.
+    static func centralDifference(_ reference: ReferenceNetwork, _ perturb: (inout ReferenceNetwork, Double) -> Void,
+                                  loss: (ReferenceNetwork) -> Double) -> Double {
+        let h = 1e-6
+        var plus = reference, minus = reference
+        perturb(&plus, h)
+        perturb(&minus, -h)
+        return (loss(plus) - loss(minus)) / (2 * h)
+    }
+
     @Test("BP1–BP4 gradients equal central finite differences (two hidden layers)", arguments: cases)
     func gradientMatchesFiniteDifferences(c: Case) {
         let network = Self.network(c, seed: 11)
@@ -39,12 +49,8 @@ import Testing
         // standard: relative error ≤ 1e-4, with an absolute floor of 1e-7 (a few Float roundings
         // of terms of size 0.1) for gradients that are exactly 0 (dead ReLU units).
         let reference = ReferenceNetwork(network)
-        let h = 1e-6
         func numeric(_ perturb: (inout ReferenceNetwork, Double) -> Void) -> Double {
-            var plus = reference, minus = reference
-            perturb(&plus, h)
-            perturb(&minus, -h)
-            return (plus.loss(inputs: inputs, labels: labels) - minus.loss(inputs: inputs, labels: labels)) / (2 * h)
+            Self.centralDifference(reference, perturb) { $0.loss(inputs: inputs, labels: labels) }
         }
         var worst = 0.0
         func check(_ actual: Double, _ expected: Double, _ what: String) {
@@ -89,12 +95,8 @@ import Testing
             zip(masks, network.sizes.dropFirst()).map { mask, n in mask[i * n ..< (i + 1) * n].map(Double.init) }
         }
         let reference = ReferenceNetwork(network)
-        let h = 1e-6
         func numeric(_ perturb: (inout ReferenceNetwork, Double) -> Void) -> Double {
-            var plus = reference, minus = reference
-            perturb(&plus, h)
-            perturb(&minus, -h)
-            return (plus.loss(inputs: inputs, labels: labels, masks: rowMasks) - minus.loss(inputs: inputs, labels: labels, masks: rowMasks)) / (2 * h)
+            Self.centralDifference(reference, perturb) { $0.loss(inputs: inputs, labels: labels, masks: rowMasks) }
         }
         var nonZero = 0
         for l in network.layers.indices {
