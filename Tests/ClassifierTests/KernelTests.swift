@@ -85,15 +85,31 @@ import Testing
         #expect(fromA != delta || activation == .identity)
     }
 
-    @Test("vector square root is within 2 ulp of the correctly rounded root", arguments: [
-        [Float(0), 1, 2, 4, 0.25, 1e-30, 1.2e-38, 3e38],
-        [Float(1e-8), 1e-16, 7, 1234.5, 0.999_999, 1.000_001, 65_536, 2e-3],
-    ])
-    func vectorSquareRoot(values: [Float]) {
-        let root = Kernels.squareRoot(SIMD8<Float>(values))
-        for (j, x) in values.enumerated() {
-            let exact = Float(Double(x).squareRoot())
-            #expect(abs(root[j] - exact) <= 2 * exact.ulp, "√\(x): \(root[j]) vs \(exact)")
+    @Test("Adam in AVX registers and one element at a time both equal the naive Float formula, bit for bit",
+          arguments: [1, 7, 8, 19, 1000])
+    func adamPathsMatchTheNaiveFloatFormula(count: Int) {
+        let g = randomFloats(count, seed: 61), w0 = randomFloats(count, seed: 62)
+        var m0 = randomFloats(count, scale: 0.1, seed: 63), v0 = randomFloats(count, scale: 0.01, seed: 64).map { $0 * $0 }
+        if count > 4 { (m0[1], v0[1], m0[3], v0[3]) = (1.5e-38, 1e-39, -1.1e-38, 0) }   // moments that flush to 0
+        let (η, β1, β2, ε, c1, c2, λ): (Float, Float, Float, Float, Float, Float, Float) = (0.003, 0.9, 0.999, 1e-8, 0.27, 0.004, 1e-4)
+        var naive = (w: w0, m: m0, v: v0)
+        let (stepSize, inverseC2) = (η / c1, 1 / c2)
+        for i in 0 ..< count {
+            let gi = g[i] + λ * w0[i]
+            var mi = β1 * m0[i] + (1 - β1) * gi, vi = β2 * v0[i] + (1 - β2) * gi * gi
+            if abs(mi) < .leastNormalMagnitude { mi = 0 }
+            if vi < .leastNormalMagnitude { vi = 0 }
+            naive.m[i] = mi
+            naive.v[i] = vi
+            naive.w[i] = w0[i] - stepSize * mi / ((vi * inverseC2).squareRoot() + ε)
+        }
+        for vectorized in [true, false] {
+            var (w, m, v) = (w0, m0, v0)
+            Kernels.adamStep(parameters: &w, m: &m, v: &v, gradient: g, learningRate: η, beta1: β1, beta2: β2, epsilon: ε,
+                             correction1: c1, correction2: c2, l2: λ, vectorized: vectorized)
+            #expect(w.map(\.bitPattern) == naive.w.map(\.bitPattern), "weights, vectorized: \(vectorized)")
+            #expect(m.map(\.bitPattern) == naive.m.map(\.bitPattern) && v.map(\.bitPattern) == naive.v.map(\.bitPattern),
+                    "moments, vectorized: \(vectorized)")
         }
     }
 

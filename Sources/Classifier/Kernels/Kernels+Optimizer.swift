@@ -1,25 +1,10 @@
+import CGEMM
 import Parallel
 
 /// The optimizer steps (plain gradient descent, momentum, Adam) over contiguous parameter
-/// buffers, and the vector square root Adam needs. The update rules are documented in
+/// buffers. The update rules are documented in
 /// `Training/Optimizer.swift`'s terms; these loops are their fast form, tested against the formulas.
 extension Kernels {
-    // MARK: - Vector square root
-
-    /// `√x` lane by lane for `x ≥ 0`, in vector registers: the bit-level estimate of `1/√x`
-    /// (Lomont's constant `0x5F375A86`), three Newton steps `y ← y (3/2 − (x/2) y²)` (relative
-    /// error 3.4e-2 → 1.7e-3 → 4.4e-6 → below Float rounding), then `√x = x · y` (exactly 0 at 0).
-    /// Within 2 ulp of the correctly rounded root for normal `x`; pure arithmetic, so deterministic.
-    @inline(__always) static func squareRoot(_ x: SIMD8<Float>) -> SIMD8<Float> {
-        let bits = unsafeBitCast(x, to: SIMD8<UInt32>.self)
-        var y = unsafeBitCast(SIMD8<UInt32>(repeating: 0x5F37_5A86) &- (bits &>> 1), to: SIMD8<Float>.self)
-        let half = 0.5 * x
-        y = y * (1.5 - half * y * y)
-        y = y * (1.5 - half * y * y)
-        y = y * (1.5 - half * y * y)
-        return x * y
-    }
-
     // MARK: - Optimizer updates
 
     /// Plain gradient descent: `w ← w − η (g + λ w)`.
@@ -88,7 +73,8 @@ extension Kernels {
     /// `w ← w − η · (m / c₁) / (√(v / c₂) + ε)` with bias corrections `c₁ = 1 − β₁ᵗ`, `c₂ = 1 − β₂ᵗ`.
     static func adamStep(parameters w: inout [Float], m: inout [Float], v: inout [Float], gradient g: [Float],
                          learningRate η: Float, beta1 β1: Float, beta2 β2: Float, epsilon ε: Float,
-                         correction1 c1: Float, correction2 c2: Float, l2 λ: Float, threads: Int = 1) {
+                         correction1 c1: Float, correction2 c2: Float, l2 λ: Float, threads: Int = 1,
+                         vectorized: Bool = true) {
         precondition(w.count == g.count && m.count == g.count && v.count == g.count,
                      "adam: parameters \(w.count), m \(m.count), v \(v.count), gradient \(g.count)")
         let count = w.count
@@ -107,7 +93,7 @@ extension Kernels {
                         Parallel.forEach(slices, threads: slices) { slice in
                             let start = min(slice * sliceLength, count), end = min(start + sliceLength, count)
                             adamStep(w + start, m + start, v + start, g + start, count: end - start, learningRate: η,
-                                     beta1: β1, beta2: β2, epsilon: ε, correction1: c1, correction2: c2, l2: λ)
+                                     beta1: β1, beta2: β2, epsilon: ε, correction1: c1, correction2: c2, l2: λ, vectorized: vectorized)
                         }
                     }
                 }
@@ -118,45 +104,18 @@ extension Kernels {
     /// Parameters from which `adamStep` splits its work over threads (smaller ones are one slice).
     static let adamParallelThreshold = 1 << 15
 
-    /// `adamStep` over `count` consecutive elements of the four buffers.
+    /// Whether Adam runs in AVX registers (`CGEMM_AVX2_FMA`, the CPU has AVX2) or one element at a
+    /// time; both give the same bits (`adam.h`).
+    static let adamKernel = cgemm_best_kernel()
+
+    /// `adamStep` over `count` consecutive elements of the four buffers, in C (`adam.h`): Swift's
+    /// SIMD8<Float> is two SSE halves on baseline x86-64, and with three Newton steps for the
+    /// square root the arithmetic, not the memory, was the limit (32 % of a single-threaded
+    /// weather4 run, as much as the matrix products).
     private static func adamStep(_ w: UnsafeMutablePointer<Float>, _ m: UnsafeMutablePointer<Float>,
                                  _ v: UnsafeMutablePointer<Float>, _ g: UnsafePointer<Float>, count: Int,
                                  learningRate η: Float, beta1 β1: Float, beta2 β2: Float, epsilon ε: Float,
-                                 correction1 c1: Float, correction2 c2: Float, l2 λ: Float) {
-        let stepSize = η / c1, inverseC2 = 1 / c2
-        // Explicit SIMD8: with four pointers the compiler kept the plain loop scalar. And no
-        // `squareRoot()`: on Linux it lowers to `sqrtss` plus a `sqrtf` call per lane (errno),
-        // 38 % of an Adam run; `Kernels.squareRoot` stays in vector registers.
-        @inline(__always) func step(_ g: SIMD8<Float>, _ w: inout SIMD8<Float>, _ m: inout SIMD8<Float>, _ v: inout SIMD8<Float>) {
-            let gi = g + λ * w
-            m = β1 * m + (1 - β1) * gi
-            v = β2 * v + (1 - β2) * gi * gi
-            // Flush subnormal moments to 0: a weight whose gradient stays 0 (a dead ReLU unit,
-            // no L2) has m decay by 0.9 a step into the subnormal range within ~840 steps,
-            // where every multiply traps to microcode (measured: Adam 82k → 60k samples/s
-            // after the first epoch). Their step, ~1e-38/ε·η, is below any weight's ulp.
-            let tiny = SIMD8<Float>(repeating: .leastNormalMagnitude)
-            m.replace(with: 0, where: (m .< tiny) .& (m .> -tiny))
-            v.replace(with: 0, where: v .< tiny)
-            w -= stepSize * m / (squareRoot(v * inverseC2) + ε)
-        }
-        var i = 0
-        while i + 8 <= count {
-            let gi = UnsafeRawPointer(g + i).loadUnaligned(as: SIMD8<Float>.self)
-            var wi = UnsafeRawPointer(w + i).loadUnaligned(as: SIMD8<Float>.self)
-            var mi = UnsafeRawPointer(m + i).loadUnaligned(as: SIMD8<Float>.self)
-            var vi = UnsafeRawPointer(v + i).loadUnaligned(as: SIMD8<Float>.self)
-            step(gi, &wi, &mi, &vi)
-            UnsafeMutableRawPointer(w + i).storeBytes(of: wi, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(m + i).storeBytes(of: mi, as: SIMD8<Float>.self)
-            UnsafeMutableRawPointer(v + i).storeBytes(of: vi, as: SIMD8<Float>.self)
-            i += 8
-        }
-        if i < count {  // the tail in the low lanes of one vector (zeros above: harmless)
-            var (gi, wi, mi, vi) = (SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>(), SIMD8<Float>())
-            for j in 0 ..< count - i { (gi[j], wi[j], mi[j], vi[j]) = (g[i + j], w[i + j], m[i + j], v[i + j]) }
-            step(gi, &wi, &mi, &vi)
-            for j in 0 ..< count - i { (w[i + j], m[i + j], v[i + j]) = (wi[j], mi[j], vi[j]) }
-        }
+                                 correction1 c1: Float, correction2 c2: Float, l2 λ: Float, vectorized: Bool) {
+        cgemm_adam_step(vectorized ? adamKernel : CGEMM_PORTABLE, w, m, v, g, count, η / c1, β1, β2, ε, 1 / c2, λ)
     }
 }
