@@ -20,7 +20,7 @@ struct Train: ParsableCommand {
         are its examples. Hidden files and non-PNG files are skipped and reported. Without flags, \
         the input size and colour come from the images, inputs are centred on the images' mean, a \
         ReLU network with softmax outputs is trained with Adam on randomly shifted copies of the \
-        images, 10% of each class is held out for validation, training stops 25 epochs after the \
+        images towards labels smoothed by 0.05, 10% of each class is held out for validation, training stops 25 epochs after the \
         validation loss (at its best temperature) last improved, and the best epoch's averaged \
         weights are saved with a temperature that calibrates the probabilities.
 
@@ -80,6 +80,11 @@ struct Train: ParsableCommand {
         + "0 to 0.9 (0 turns dropout off).", valueName: "p"))
     var dropout: Float = TrainingConfiguration().dropout
 
+    @Option(name: .customLong("label-smoothing"), parsing: .unconditional,
+            help: ArgumentHelp("Train towards 1 − ε + ε/K for the label and ε/K for the other K − 1 classes instead of 1 "
+        + "and 0, 0 to 0.5 (0 turns it off).", valueName: "ε"))
+    var labelSmoothing: Float = TrainingConfiguration().labelSmoothing
+
     @Option(name: .customLong("validation-split"), parsing: .unconditional,
             help: ArgumentHelp("The fraction of each class held out for validation, 0 to 0.9 (0 trains on "
         + "everything and keeps the last epoch).", valueName: "fraction"))
@@ -135,6 +140,7 @@ struct Train: ParsableCommand {
         .l2: "Please give an --l2 of 0 or more.",
         .ensemble: "Please give an --ensemble of 1 to \(TrainingConfiguration.maximumEnsemble) networks, without --refit or --from.",
         .dropout: "Please give a --dropout between 0 and \(TrainingConfiguration.maximumDropout), like 0.2.",
+        .labelSmoothing: "Please give a --label-smoothing between 0 and \(TrainingConfiguration.maximumLabelSmoothing), like 0.05.",
         .validationFraction: "Please give a --validation-split between 0 and \(TrainingConfiguration.maximumValidationFraction), like 0.1.",
         .threads: "Please give --threads between 1 and 256.",
     ]
@@ -162,6 +168,7 @@ struct Train: ParsableCommand {
         configuration.patience = patience
         configuration.l2 = l2
         configuration.dropout = dropout
+        configuration.labelSmoothing = labelSmoothing
         configuration.validationFraction = validationSplit
         configuration.seed = seed ?? previous?.summary?.seed ?? configuration.seed
         learning.apply(to: &configuration)

@@ -119,6 +119,37 @@ import Testing
         #expect(!workspace.isMasked)
     }
 
+    @Test("with label smoothing, BP1–BP4 give the finite differences of the cost with targets (1 − ε)·onehot + ε/K",
+          arguments: cases)
+    func labelSmoothingGradientMatchesFiniteDifferences(c: Case) {
+        let network = Self.network(c, seed: 17)
+        let ε = 0.2
+        let inputs = Matrix(rows: 5, columns: 4, elements: randomFloats(20, scale: 1.5, seed: 18))
+        let labels = [2, 0, 1, 1, 0]
+        let analytic = network.gradients(inputs: inputs, labels: labels, smoothing: Float(ε))
+        let reference = ReferenceNetwork(network)
+        #expect(isClose(analytic.loss, reference.loss(inputs: inputs, labels: labels, smoothing: ε), absolute: 1e-5, relative: 1e-4))
+        func numeric(_ perturb: (inout ReferenceNetwork, Double) -> Void) -> Double {
+            Self.centralDifference(reference, perturb) { $0.loss(inputs: inputs, labels: labels, smoothing: ε) }
+        }
+        var nonZero = 0
+        for l in network.layers.indices {
+            for i in network.layers[l].weights.elements.indices {
+                let expected = numeric { $0.layers[l].weights[i] += $1 }
+                let actual = Double(analytic.weights[l].elements[i])
+                #expect(isClose(actual, expected, absolute: 1e-7, relative: 1e-4), "∂J/∂W layer \(l) element \(i): \(actual) vs \(expected)")
+                if abs(expected) > 1e-4 { nonZero += 1 }
+            }
+            for i in network.layers[l].biases.indices {
+                let expected = numeric { $0.layers[l].biases[i] += $1 }
+                #expect(isClose(Double(analytic.biases[l][i]), expected, absolute: 1e-7, relative: 1e-4), "∂J/∂b layer \(l) element \(i)")
+            }
+        }
+        #expect(nonZero > network.parameterCount / 4, "the check is not vacuous")
+        let plain = network.gradients(inputs: inputs, labels: labels)
+        #expect(plain.biases.last != analytic.biases.last, "smoothing changed what was differentiated")
+    }
+
     @Test("dropout drops about p of the hidden units and keeps the others scaled by 1/(1 − p)", arguments: [Float(0.1), 0.5, 0.9])
     func dropoutRate(p: Float) {
         var generator = SeededGenerator(seed: 16)

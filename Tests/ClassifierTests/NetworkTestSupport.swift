@@ -58,15 +58,16 @@ struct ReferenceNetwork {
         return a
     }
 
-    /// The batch-mean cost `J`; `masks(i)` gives row `i`'s dropout masks per hidden layer.
-    func loss(inputs: Matrix, labels: [Int], masks: (Int) -> [[Double]] = { _ in [] }) -> Double {
+    /// The batch-mean cost `J`; `masks(i)` gives row `i`'s dropout masks per hidden layer, and
+    /// `smoothing` ε makes the targets `yⱼ = (1 − ε)·[j = label] + ε/K` (`J = −Σⱼ yⱼ ln aⱼ` or `½ Σⱼ (aⱼ − yⱼ)²`).
+    func loss(inputs: Matrix, labels: [Int], smoothing ε: Double = 0, masks: (Int) -> [[Double]] = { _ in [] }) -> Double {
         var total = 0.0
         for i in 0 ..< inputs.rows {
             let a = output((0 ..< inputs.columns).map { Double(inputs[i, $0]) }, masks: masks(i))
+            let y = a.indices.map { j in (j == labels[i] ? 1 - ε : 0) + ε / Double(a.count) }
             switch cost {
-            case .crossEntropy: total -= Foundation.log(a[labels[i]])
-            case .quadratic:
-                for (j, aj) in a.enumerated() { let d = aj - (j == labels[i] ? 1 : 0); total += 0.5 * d * d }
+            case .crossEntropy: for (aj, yj) in zip(a, y) { total -= yj * Foundation.log(aj) }
+            case .quadratic: for (aj, yj) in zip(a, y) { total += 0.5 * (aj - yj) * (aj - yj) }
             }
         }
         return total / Double(inputs.rows)

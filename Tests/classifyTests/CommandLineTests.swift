@@ -147,6 +147,7 @@ import Testing
         (["train", "one-class", "--epochs", "0"], 64, "--epochs"),
         (["train", "one-class", "--patience", "0"], 64, "--patience"),
         (["train", "one-class", "--l2=-1"], 64, "--l2"),
+        (["train", "one-class", "--label-smoothing", "0.6"], 64, "--label-smoothing"),
         (["train", "one-class", "--validation-split", "0.95"], 64, "--validation-split"),
         (["train", "one-class", "--size", "0x5"], 64, "--size"),
         (["predict", "img.png", "--model", "missing.safetensors"], 1, "missing.safetensors"),

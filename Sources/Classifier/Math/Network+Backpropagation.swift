@@ -100,8 +100,8 @@ extension Network {
     ///
     /// Mirrors the forward pass in reverse: BP1 at the output, then for each layer from the last
     /// to the first BP3 and BP4, and BP2 to carry the delta one layer back.
-    func backward(labels: ArraySlice<Int>, rows m: Int, workspace: inout BackpropagationWorkspace) {
-        outputDelta(labels: labels, rows: m, workspace: &workspace)                          // BP1
+    func backward(labels: ArraySlice<Int>, rows m: Int, smoothing ε: Float = 0, workspace: inout BackpropagationWorkspace) {
+        outputDelta(labels: labels, rows: m, smoothing: ε, workspace: &workspace)            // BP1
         for l in layers.indices.reversed() {
             biasGradient(layer: l, rows: m, meanOver: m, workspace: &workspace)              // BP3
             weightGradient(layer: l, rows: m, meanOver: m, workspace: &workspace)            // BP4
@@ -115,9 +115,10 @@ extension Network {
     /// weight update are one sgemm, `Wˡ ← (1 − ηλ) Wˡ − (η/m) (δˡ)ᵀ · Inˡ` (α = −η/m, β = 1 − ηλ),
     /// so the weight gradient is never written, zeroed or read back. BP2 runs before the update
     /// of its layer because it needs the old `Wˡ`. Equal to the unfused step up to rounding.
-    mutating func backwardWithGradientDescent(labels: ArraySlice<Int>, rows m: Int, learningRate η: Float, l2 λ: Float,
+    mutating func backwardWithGradientDescent(labels: ArraySlice<Int>, rows m: Int, smoothing ε: Float = 0,
+                                              learningRate η: Float, l2 λ: Float,
                                               workspace: inout BackpropagationWorkspace) {
-        outputDelta(labels: labels, rows: m, workspace: &workspace)                          // BP1
+        outputDelta(labels: labels, rows: m, smoothing: ε, workspace: &workspace)            // BP1
         for l in layers.indices.reversed() {
             biasGradient(layer: l, rows: m, meanOver: m, workspace: &workspace)              // BP3
             Kernels.sgdStep(parameters: &layers[l].biases, gradient: workspace.biasGradient[l], learningRate: η, l2: 0)
@@ -130,13 +131,13 @@ extension Network {
     }
 
     /// BP1, the output delta: `δᴸ = ∂J/∂Aᴸ ⊙ f′(Sᴸ)`, i.e. `Aᴸ − Y` for softmax + cross-entropy
-    /// and `(Aᴸ − Y) ⊙ σ′(Sᴸ)` for sigmoid + quadratic (`Y` one-hot).
+    /// and `(Aᴸ − Y) ⊙ σ′(Sᴸ)` for sigmoid + quadratic (`Y = (1 − ε)·onehot + ε/K`, one-hot for `ε = 0`).
     ///
     /// Shapes: `δᴸ`, `Aᴸ`, `Sᴸ` are `m × classes`; `labels` (the rows of `Y`) has `m` values.
-    func outputDelta(labels: ArraySlice<Int>, rows m: Int, workspace: inout BackpropagationWorkspace) {
+    func outputDelta(labels: ArraySlice<Int>, rows m: Int, smoothing ε: Float = 0, workspace: inout BackpropagationWorkspace) {
         let last = layers.count - 1
         cost.outputDelta(outputs: workspace.a[last], weightedSums: workspace.s[last], labels: labels,
-                         rows: m, columns: layers[last].outputCount, into: &workspace.delta[last])
+                         rows: m, columns: layers[last].outputCount, smoothing: ε, into: &workspace.delta[last])
     }
 
     /// BP2, the delta of layer `l` from the layer after it: `δˡ = (δˡ⁺¹ · Wˡ⁺¹) ⊙ f′(Sˡ)`, and
@@ -179,10 +180,11 @@ extension Network {
     }
 
     /// Gradients of the batch-mean cost `J = (1/m) Σᵢ Jᵢ` for a batch (allocating; for tests and
-    /// tools): `∂J/∂Wˡ` and `∂J/∂bˡ` for every layer, and `J` itself.
+    /// tools): `∂J/∂Wˡ` and `∂J/∂bˡ` for every layer, and `J` itself, for the targets
+    /// `(1 − ε)·onehot + ε/K` (label smoothing `ε`, 0 for one-hot).
     ///
     /// Shapes: `inputs` is `m × sizes[0]`, `labels` has `m` values in `0 ..< classes`.
-    public func gradients(inputs: Matrix, labels: [Int], engine: MatrixEngine = .builtin)
+    public func gradients(inputs: Matrix, labels: [Int], smoothing ε: Float = 0, engine: MatrixEngine = .builtin)
         -> (weights: [Matrix], biases: [[Float]], loss: Double) {
         precondition(inputs.columns == sizes[0] && labels.count == inputs.rows,
                      "inputs \(inputs.rows)×\(inputs.columns), labels \(labels.count), network takes \(sizes[0])")
@@ -191,8 +193,8 @@ extension Network {
         workspace.x = inputs.elements
         forward(rows: m, workspace: &workspace)
         let (loss, _) = cost.totalLoss(outputs: workspace.output, labels: labels[...], rows: m,
-                                       columns: sizes[sizes.count - 1])
-        backward(labels: labels[...], rows: m, workspace: &workspace)
+                                       columns: sizes[sizes.count - 1], smoothing: ε)
+        backward(labels: labels[...], rows: m, smoothing: ε, workspace: &workspace)
         let weights = layers.indices.map {
             Matrix(rows: layers[$0].outputCount, columns: layers[$0].inputCount, elements: workspace.weightGradient[$0])
         }

@@ -104,9 +104,10 @@ struct EpochLoop {
                 guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
                 if c.optimizer == .sgd {  // fast path: BP4 and the step in one sgemm
                     network.backwardWithGradientDescent(labels: workspace.labels[..<rows], rows: rows,
-                                                        learningRate: optimizer.learningRate, l2: c.l2, workspace: &workspace)
+                                                        smoothing: c.labelSmoothing, learningRate: optimizer.learningRate, l2: c.l2, workspace: &workspace)
                 } else {
-                    network.backward(labels: workspace.labels[..<rows], rows: rows, workspace: &workspace)
+                    network.backward(labels: workspace.labels[..<rows], rows: rows, smoothing: c.labelSmoothing,
+                                     workspace: &workspace)
                     optimizer.update(&network, with: workspace)
                 }
                 (lossSum, correct, seen) = (lossSum + loss, correct + ok, seen + rows)

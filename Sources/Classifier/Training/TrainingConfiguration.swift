@@ -1,5 +1,6 @@
 /// Every knob of training, with defaults that give a good model without flags: one ReLU hidden
-/// layer of 128, softmax + cross-entropy, Adam, mini-batches of 32, inputs centred on the training
+/// layer of 128, softmax + cross-entropy towards labels smoothed by ε = 0.05, Adam, mini-batches of
+/// 32, inputs centred on the training
 /// images' mean, training images shifted at random by up to 1/14 of their size, weights averaged
 /// over the last steps, a stratified 10 % validation split, the best epoch by the validation loss
 /// at its fitted temperature, early stopping after 25 epochs without a new best, a softmax
@@ -27,6 +28,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Dropout probability `p` of every hidden unit during training (inverted dropout: kept units
     /// are scaled by `1 / (1 − p)`, so prediction uses the weights as they are); 0 turns it off.
     public var dropout: Float = 0
+    /// Label smoothing `ε`: the cost's targets are `(1 − ε)·onehot + ε/K` for `K` classes instead
+    /// of one-hot, so no output is pushed towards a probability of exactly 1; 0 turns it off.
+    /// The validation loss, the selection and the temperature use the plain labels.
+    public var labelSmoothing: Float = 0.05
     /// Networks trained one after another on the same split, each from its own initial weights
     /// and shuffles (drawn in turn from the one generator), combined into one model whose logits
     /// are their mean (`Network(averaging:)`); 1 trains a single network.
@@ -73,7 +78,8 @@ public struct TrainingConfiguration: Sendable, Equatable {
 
     /// A setting that `validate()` can reject (the command line maps each to its option).
     public enum Setting: String, Sendable, CaseIterable {
-        case hiddenLayers, activation, learningRate, batchSize, threads, maxEpochs, patience, l2, dropout, ensemble, validationFraction
+        case hiddenLayers, activation, learningRate, batchSize, threads, maxEpochs, patience, l2, dropout, labelSmoothing, ensemble
+        case validationFraction
         /// The run as a whole: data and network together need more memory than the machine has.
         case memory
     }
@@ -86,6 +92,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
 
     /// The largest dropout probability: 0.9, so that a tenth of the hidden units still learn.
     public static let maximumDropout: Float = 0.9
+
+    /// The largest label smoothing: 0.5, so that the label's target stays above every other's
+    /// for any number of classes.
+    public static let maximumLabelSmoothing: Float = 0.5
 
     /// The largest validation fraction: 0.9, so that at least a tenth of the data trains.
     public static let maximumValidationFraction = 0.9
@@ -114,6 +124,10 @@ public struct TrainingConfiguration: Sendable, Equatable {
         if !(dropout >= 0 && dropout <= Self.maximumDropout) {
             throw invalid(.dropout, "dropout \(dropout) must be between 0 and \(Self.maximumDropout) (e.g. 0.2)")
         }
+        if !(labelSmoothing >= 0 && labelSmoothing <= Self.maximumLabelSmoothing) {
+            throw invalid(.labelSmoothing, "label smoothing \(labelSmoothing) must be between 0 and "
+                + "\(Self.maximumLabelSmoothing) (e.g. 0.05)")
+        }
         if ensemble < 1 || ensemble > Self.maximumEnsemble {
             throw invalid(.ensemble, "an ensemble of \(ensemble) networks is not allowed; use 1 to \(Self.maximumEnsemble)")
         }
@@ -137,6 +151,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
             "batch_size": "\(batchSize)",
             "l2": "\(l2)",
             "dropout": "\(dropout)",
+            "label_smoothing": "\(labelSmoothing)",
             "ensemble": "\(ensemble)",
             "max_epochs": "\(maxEpochs)",
             "patience": "\(patience)",
