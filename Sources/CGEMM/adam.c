@@ -1,8 +1,8 @@
-// Adam's update (see adam.h for the arithmetic). Memory-bound at best: each element reads four
+// Adam's update (see cgemm.h for the arithmetic). Memory-bound at best: each element reads four
 // floats and writes three, so the point of the AVX path is to keep the arithmetic (a square root
 // and a division per element) below the memory time, which SSE pairs and Newton steps did not.
 
-#include "adam.h"
+#include "cgemm.h"
 #include <float.h>
 #include <math.h>
 

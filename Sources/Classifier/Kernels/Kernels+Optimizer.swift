@@ -105,10 +105,10 @@ extension Kernels {
     static let adamParallelThreshold = 1 << 15
 
     /// Whether Adam runs in AVX registers (`CGEMM_AVX2_FMA`, the CPU has AVX2) or one element at a
-    /// time; both give the same bits (`adam.h`).
+    /// time; both give the same bits (`cgemm.h`).
     static let adamKernel = cgemm_best_kernel()
 
-    /// `adamStep` over `count` consecutive elements of the four buffers, in C (`adam.h`): Swift's
+    /// `adamStep` over `count` consecutive elements of the four buffers, in C (`cgemm_adam_step`): Swift's
     /// SIMD8<Float> is two SSE halves on baseline x86-64, and with three Newton steps for the
     /// square root the arithmetic, not the memory, was the limit (32 % of a single-threaded
     /// weather4 run, as much as the matrix products).
