@@ -20,7 +20,8 @@ struct Train: ParsableCommand {
         are its examples. Hidden files and non-PNG files are skipped and reported. Without flags, \
         the input size and colour come from the images, inputs are centred on the images' mean, a \
         ReLU network with softmax outputs is trained with Adam on randomly shifted copies of the \
-        images towards labels smoothed by 0.05, 10% of each class is held out for validation, training stops 25 epochs after the \
+        images (mirrored too when the images are mirror-symmetric, as photographs of scenes and \
+        objects are and digits are not) towards labels smoothed by 0.05, 10% of each class is held out for validation, training stops 25 epochs after the \
         validation loss (at its best temperature) last improved, and the best epoch's averaged \
         weights are saved with a temperature that calibrates the probabilities.
 
@@ -287,6 +288,19 @@ struct Train: ParsableCommand {
             + "transparency composited onto \(f.background).")
     }
 
+    /// What the images went through, and why flips are on or off when `auto-flip` decided.
+    private func augmentationLine(_ augment: String, _ symmetry: MirrorSymmetry?, classes: [String]) -> String {
+        let list = augment.split(separator: ",").joined(separator: ", ")
+        guard let symmetry else { return list }
+        let r = String(cFormat: "%.1f", symmetry.largestSignificance)
+        if symmetry.isSymmetric { return "\(list) (flips: the images are mirror-symmetric, asymmetry at most \(r))" }
+        if let k = symmetry.counts.indices.filter(symmetry.isAsymmetric).max(by: { (symmetry.significance[$0] ?? 0) < (symmetry.significance[$1] ?? 0) }) {
+            let rk = String(cFormat: "%.1f", symmetry.significance[k] ?? 0)
+            return "\(list) (no flips: '\(Format.terminalSafe(classes[k]))' is not mirror-symmetric, asymmetry \(rk) > 3)"
+        }
+        return "\(list) (no flips: fewer than \(MirrorSymmetry.minimumImages) images in a class to tell whether mirroring is safe)"
+    }
+
     static let criterion: [EpochSelection: String] = [.loss: "loss", .calibratedLoss: "loss at the fitted temperature",
                                                        .accuracy: "accuracy or loss"]
 
@@ -303,6 +317,7 @@ struct Train: ParsableCommand {
             Console.out("  validation accuracy  \(Format.percent(v))")
         }
         Console.out("  speed                \(Format.count(Int(speed))) samples/s")
+        Console.out("  augmentation         \(augmentationLine(s.hyperparameters["augment"] ?? "none", result.mirrorSymmetry, classes: loaded.classes))")
         if learning.ensemble > 1, let epochs = s.hyperparameters["ensemble_best_epochs"] {
             Console.out("  ensemble             \(learning.ensemble) networks (best epochs \(epochs.split(separator: ",").joined(separator: ", "))), "
                 + "outputs averaged in one \(result.network.sizes.map(String.init).joined(separator: "-")) network")

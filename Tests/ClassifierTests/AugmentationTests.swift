@@ -107,13 +107,14 @@ import Testing
         ("scale", Augmentation(scale: true)), ("shift,scale,flip", Augmentation(shift: true, scale: true, flip: true)),
         ("none", Augmentation.none), ("None", Augmentation.none), ("brightness", Augmentation(brightness: true)),
         ("shift,brightness", Augmentation(shift: true, brightness: true)),
+        ("shift,auto-flip", Augmentation(shift: true, flipWhenSymmetric: true)), ("Auto-Flip", Augmentation(flipWhenSymmetric: true)),
     ])
     func parses(text: String, expected: Augmentation) {
         #expect(Augmentation(parsing: text) == expected)
         #expect(Augmentation(parsing: expected.description) == expected)
     }
 
-    @Test("bad --augment values are refused", arguments: ["", "rotate", "shift,", "none,shift", "shift;flip", "zoom", "bright"])
+    @Test("bad --augment values are refused", arguments: ["", "rotate", "shift,", "none,shift", "shift;flip", "zoom", "bright", "autoflip", "auto"])
     func refuses(text: String) {
         #expect(Augmentation(parsing: text) == nil)
     }
@@ -165,7 +166,7 @@ import Testing
         configuration.maxEpochs = 15
         configuration.hiddenLayers = [8]
         let data = Self.bars(count: 120)
-        #expect(configuration.augmentation == Augmentation(shift: true), "the default shifts")
+        #expect(configuration.augmentation == Augmentation(shift: true, flipWhenSymmetric: true), "the default shifts (and may flip)")
         let first = try Trainer(configuration: configuration).train(data)
         let second = try Trainer(configuration: configuration).train(data)
         configuration.augmentation = .none
@@ -173,7 +174,8 @@ import Testing
         let weights = { (r: TrainingResult) in r.network.layers.flatMap { $0.weights.elements.map(\.bitPattern) } }
         #expect(weights(first) == weights(second))
         #expect(weights(first) != weights(plain), "augmentation changes what the network sees")
-        #expect(first.summary.hyperparameters["augment"] == "shift" && plain.summary.hyperparameters["augment"] == "none")
+        // Horizontal bars are mirror-symmetric: auto-flip flips them.
+        #expect(first.summary.hyperparameters["augment"] == "shift,flip" && plain.summary.hyperparameters["augment"] == "none")
         #expect(TrainingTests.accuracy(first, on: data) > 0.9)
     }
 

@@ -226,8 +226,9 @@ import Testing
         #expect(c.learningRate == nil && c.effectiveLearningRate == 0.001)
         #expect(c.batchSize == 32 && c.maxEpochs == 100 && c.patience == 25)
         #expect(c.standardization == .center && c.selection == .calibratedLoss && !c.refit && c.schedule == .constant)
-        #expect(c.augmentation == Augmentation(shift: true) && c.averageWeights && c.calibrate && c.classWeight == .auto)
+        #expect(c.augmentation == Augmentation(shift: true, flipWhenSymmetric: true) && c.averageWeights && c.calibrate && c.classWeight == .auto)
         #expect(c.l2 == 1e-4 && c.validationFraction == 0.1 && c.seed == 42 && c.threads == 1)
+        #expect(MirrorSymmetry.significance == 3 && MirrorSymmetry.minimumEffect == 0.02 && MirrorSymmetry.minimumImages == 50)
         let rates: [(Optimizer, Float)] = [(.adam, 0.001), (.momentum, 0.01), (.sgd, 0.1)]
         for (optimizer, rate) in rates { #expect(optimizer.defaultLearningRate == rate, "\(optimizer)") }
         #expect(Optimizer.momentumCoefficient == 0.9)

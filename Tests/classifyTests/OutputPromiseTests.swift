@@ -132,13 +132,16 @@ import Testing
         let out = trained.stdout.split(separator: "\n").map(String.init)
         let model = try ImageClassifier(contentsOf: tmp.appendingPathComponent("classifier.safetensors"))
         let s = try #require(model.summary)
-        #expect(out.count == 6)
+        #expect(out.count == 7)
         #expect(out[0].hasPrefix("Trained on 1,292 images (145 more held out for validation) in "))
         #expect(out[1] == "  epochs               2 (best \(s.bestEpoch))")
         #expect(out[2] == "  training accuracy    " + String(format: "%.1f%%", s.trainingAccuracy * 100))
         #expect(out[3] == "  validation accuracy  " + String(format: "%.1f%%", (s.validationAccuracy ?? 0) * 100))
         #expect(out[4].hasPrefix("  speed                ") && out[4].hasSuffix(" samples/s"))
-        #expect(out[5] == "Saved the model (epoch \(s.bestEpoch)) to classifier.safetensors.")
+        // 8×8 digits are not mirror-symmetric: auto-flip says which class showed it (r of the most asymmetric).
+        #expect(out[5].hasPrefix("  augmentation         shift (no flips: '") && out[5].contains("' is not mirror-symmetric, asymmetry ")
+                && out[5].hasSuffix(" > 3)"), "\(out[5])")
+        #expect(out[6] == "Saved the model (epoch \(s.bestEpoch)) to classifier.safetensors.")
 
         let inspected = try CommandRunner.run(["inspect"], in: tmp).stdout.split(separator: "\n").map(String.init)
         #expect(inspected.prefix(8) == [
@@ -148,7 +151,8 @@ import Testing
             "  total 1,210 parameters", "Cost: cross-entropy",
         ])
         #expect(inspected.count == 10 && inspected[9].hasPrefix("Settings: activation=relu, augment=shift, average_weights=true, batch_size=32, ")
-                && inspected[9].contains(" cost=cross-entropy, ") && inspected[9].contains(" hidden=16, "))
+                && inspected[9].contains(" cost=cross-entropy, ") && inspected[9].contains(" hidden=16, ")
+                && inspected[9].contains(" mirror_asymmetry="))
         #expect(inspected[8].hasPrefix("Training: 2 epochs (best \(s.bestEpoch)), training accuracy "))
 
         let evaluated = try CommandRunner.run(["evaluate", Self.digitsTest.path], in: tmp).stdout

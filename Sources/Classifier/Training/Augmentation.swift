@@ -26,8 +26,12 @@ public struct ImageShape: Sendable, Equatable, Hashable {
 ///   the nearest edge pixel.
 /// - `scale`: zoom about the image centre by a factor uniform in `[0.9, 1.1]` (nearest pixel),
 ///   only where shifts apply (10×10 and up).
-/// - `flip`: mirror left–right with probability ½. Off by default: it turns a 2 into a mirrored
-///   2 and text into mirror writing; turn it on for photographs of scenes and objects.
+/// - `flip`: mirror left–right with probability ½. It turns a 2 into a mirrored 2 and text into
+///   mirror writing, so it is not forced on by default:
+/// - `flipWhenSymmetric` (`auto-flip`, on by default): `flip` when the training images are
+///   mirror-symmetric as a population (`MirrorSymmetry`), decided once per training on the
+///   training part (`resolved(for:)`): photographs of scenes and objects are flipped, digits,
+///   letters and hand signs are not.
 /// - `brightness`: every byte `v` becomes `clamp(round(g · v + o), 0, 255)` with a gain `g`
 ///   uniform in `1 ± 0.2` and an offset `o` uniform in `± 0.1 · 255`, one draw per example
 ///   (a second 64-bit number), at any image size.
@@ -35,13 +39,29 @@ public struct Augmentation: Sendable, Equatable {
     public var shift: Bool
     public var scale: Bool
     public var flip: Bool
+    public var flipWhenSymmetric: Bool
     public var brightness: Bool
 
-    public init(shift: Bool = false, scale: Bool = false, flip: Bool = false, brightness: Bool = false) {
+    public init(shift: Bool = false, scale: Bool = false, flip: Bool = false, flipWhenSymmetric: Bool = false,
+                brightness: Bool = false) {
         self.shift = shift
         self.scale = scale
         self.flip = flip
+        self.flipWhenSymmetric = flipWhenSymmetric
         self.brightness = brightness
+    }
+
+    /// What trains on `dataset`: `flipWhenSymmetric` becomes `flip` when its images are
+    /// mirror-symmetric (`MirrorSymmetry`), and the test's figures (`nil` when nothing was tested:
+    /// no `auto-flip`, `flip` already on, or rows that are not images).
+    public func resolved(for dataset: Dataset) -> (augmentation: Augmentation, symmetry: MirrorSymmetry?) {
+        guard flipWhenSymmetric else { return (self, nil) }
+        var resolved = self
+        resolved.flipWhenSymmetric = false
+        guard !flip, let shape = dataset.imageShape else { return (resolved, nil) }
+        let symmetry = MirrorSymmetry(of: dataset, shape: shape)
+        resolved.flip = symmetry.isSymmetric
+        return (resolved, symmetry)
     }
 
     /// The largest relative change of gain that `brightness` draws: gains lie in `1 ± 0.2`.
@@ -55,19 +75,22 @@ public struct Augmentation: Sendable, Equatable {
     /// No change to any example.
     public static let none = Augmentation()
 
-    /// Whether images of `shape` change at all: a flip, a brightness change, or a shift of at least one pixel.
+    /// Whether images of `shape` change at all: a flip, a brightness change, or a shift of at least
+    /// one pixel (`flipWhenSymmetric` counts only once `resolved(for:)` has made it a flip).
     public func changes(_ shape: ImageShape) -> Bool {
         flip || brightness || ((shift || scale) && Self.shiftRadius(for: shape) > 0)
     }
 
-    /// The names, as `--augment` takes them: `"shift,flip"`, `"shift"`, `"none"`.
+    /// The names, as `--augment` takes them: `"shift,auto-flip"`, `"shift,flip"`, `"none"`.
     public var description: String {
-        let names = [shift ? "shift" : nil, scale ? "scale" : nil, flip ? "flip" : nil, brightness ? "brightness" : nil]
+        let names = [shift ? "shift" : nil, scale ? "scale" : nil, flip ? "flip" : nil,
+                     flipWhenSymmetric ? "auto-flip" : nil, brightness ? "brightness" : nil]
             .compactMap { $0 }
         return names.isEmpty ? "none" : names.joined(separator: ",")
     }
 
-    /// Parses `--augment`'s value: a comma-separated list of `shift`, `scale`, `flip` and `brightness`, or `none`;
+    /// Parses `--augment`'s value: a comma-separated list of `shift`, `scale`, `flip`, `auto-flip` and
+    /// `brightness`, or `none`;
     /// `nil` for anything else.
     public init?(parsing text: String) {
         self.init()
@@ -76,6 +99,7 @@ public struct Augmentation: Sendable, Equatable {
             case "shift": shift = true
             case "scale": scale = true
             case "flip": flip = true
+            case "auto-flip": flipWhenSymmetric = true
             case "brightness": brightness = true
             case "none" where text.filter({ !$0.isWhitespace }).lowercased() == "none": break
             default: return nil

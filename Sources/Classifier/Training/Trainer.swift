@@ -72,6 +72,8 @@ public struct TrainingResult: Sendable {
     public var wasInterrupted: Bool
     /// Early stopping ended training: `patience` epochs without a new best validation accuracy or loss.
     public var stoppedEarly: Bool
+    /// The mirror-symmetry test that decided `auto-flip` on the training part (`nil` when none ran).
+    public var mirrorSymmetry: MirrorSymmetry? = nil
 }
 
 /// Trains a network on a dataset with mini-batch gradient descent and backpropagation.
@@ -126,7 +128,7 @@ public struct Trainer: Sendable {
     ///   or fewer than two classes with examples, `.diverged` as soon as the loss is NaN or infinite.
     public func train(_ dataset: Dataset, from start: TrainingStart? = nil, progress: (TrainingEvent) -> Void = { _ in },
                       shouldStop: () -> Bool = { false }) throws(ClassifierError) -> TrainingResult {
-        let c = configuration
+        var c = configuration
         try c.validate()
         guard dataset.count > 0, dataset.inputCount > 0 else {
             throw .unusableData(reason: "there are no examples to train on")
@@ -156,13 +158,18 @@ public struct Trainer: Sendable {
             : (dataset, dataset.subset([]))
         // Continuing keeps the earlier model's standardization: its weights were trained on those inputs.
         let standardization = start?.standardization ?? c.standardization.fitted(on: training)
+        // `auto-flip` is decided once, on the training part; the summary records what ran.
+        let symmetry: MirrorSymmetry?
+        (c.augmentation, symmetry) = c.augmentation.resolved(for: training)
         var run = EpochLoop(configuration: c, network: network, training: training, validation: validation,
                             standardization: standardization, maxEpochs: c.maxEpochs, completedEpochs: completedEpochs,
                             members: c.ensemble)
         try run.run(using: &generator, progress: progress, shouldStop: shouldStop)
         if c.ensemble > 1 {
-            return try trainEnsemble(first: run, training: training, validation: validation, standardization: standardization,
+            var result = try trainEnsemble(c, first: run, training: training, validation: validation, standardization: standardization,
                                      using: &generator, progress: progress, shouldStop: shouldStop)
+            result.record(symmetry)
+            return result
         }
 
         let bestReport = run.history[run.bestIndex]
@@ -180,6 +187,7 @@ public struct Trainer: Sendable {
                 validationExamples: validation.count, seed: c.seed, hyperparameters: hyperparameters),
             history: run.history, standardization: standardization, temperature: temperature,
             wasInterrupted: run.wasInterrupted, stoppedEarly: run.stoppedEarly)
+        result.record(symmetry)
         guard c.refit, validation.count > 0, !run.wasInterrupted else { return result }
 
         // The refit: every image, the chosen epoch count, a fresh network from the same generator
@@ -204,10 +212,9 @@ public struct Trainer: Sendable {
     /// the temperature is fitted on the combination. The summary's accuracies are the
     /// combination's (training images unaugmented); its best epoch is the first network's, the
     /// others' are listed under `ensemble_best_epochs`; `epochs` counts every network's epochs.
-    private func trainEnsemble(first: EpochLoop, training: Dataset, validation: Dataset, standardization: InputStandardization,
-                               using generator: inout SeededGenerator, progress: (TrainingEvent) -> Void,
-                               shouldStop: () -> Bool) throws(ClassifierError) -> TrainingResult {
-        let c = configuration
+    private func trainEnsemble(_ c: TrainingConfiguration, first: EpochLoop, training: Dataset, validation: Dataset,
+                               standardization: InputStandardization, using generator: inout SeededGenerator,
+                               progress: (TrainingEvent) -> Void, shouldStop: () -> Bool) throws(ClassifierError) -> TrainingResult {
         var (members, bestEpochs, history) = ([first.best], [first.history[first.bestIndex].epoch], first.history)
         var (wasInterrupted, stoppedEarly) = (first.wasInterrupted, first.stoppedEarly)
         for k in 2 ... c.ensemble where !wasInterrupted {
@@ -245,5 +252,15 @@ public struct Trainer: Sendable {
     static func seconds(_ duration: Duration) -> Double {
         let (s, attoseconds) = duration.components
         return max(Double(s) + Double(attoseconds) * 1e-18, 1e-9)
+    }
+}
+
+extension TrainingResult {
+    /// Keeps the `auto-flip` test and records its largest `rₖ` as `mirror_asymmetry` (two decimals).
+    mutating func record(_ symmetry: MirrorSymmetry?) {
+        mirrorSymmetry = symmetry
+        guard let symmetry else { return }
+        let r = symmetry.largestSignificance
+        summary.hyperparameters["mirror_asymmetry"] = r.isFinite ? "\((r * 100).rounded() / 100)" : "inf"
     }
 }

@@ -1,7 +1,7 @@
 /// Every knob of training, with defaults that give a good model without flags: one ReLU hidden
 /// layer of 128, softmax + cross-entropy towards labels smoothed by ε = 0.05, Adam, mini-batches of
-/// 32, inputs centred on the training
-/// images' mean, training images shifted at random by up to 1/14 of their size, weights averaged
+/// 32, inputs centred on the training images' mean, training images shifted at random by up to
+/// 1/14 of their size (and mirrored when they are mirror-symmetric), weights averaged
 /// over the last steps, a stratified 10 % validation split, the best epoch by the validation loss
 /// at its fitted temperature, early stopping after 25 epochs without a new best, a softmax
 /// temperature fitted on the validation images, no refit, seed 42.
@@ -60,8 +60,9 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// The learning-rate schedule of the refit (constant during the validated run; reduce-on-plateau
     /// was measured there and dropped, see Benchmarks/README.md).
     public var schedule: LearningRateSchedule = .constant
-    /// Random shifts (scales, flips) of the training images, per example and epoch (`Augmentation`).
-    public var augmentation = Augmentation(shift: true)
+    /// Random shifts (scales, flips) of the training images, per example and epoch (`Augmentation`):
+    /// shifts, and flips when the training images are mirror-symmetric (`MirrorSymmetry`).
+    public var augmentation = Augmentation(shift: true, flipWhenSymmetric: true)
     /// Judge and keep the exponential moving average of the weights (`θ̄ ← β⁴ θ̄ + (1 − β⁴) θ` after
     /// every fourth step and an epoch's last, `β = 1 − 2 / batches per epoch` within `[0.9, 0.999]`)
     /// instead of the last step's.
