@@ -30,6 +30,8 @@ import Testing
         (ImageShape(width: 3, height: 7, channels: 3), 1, 3, false),
         (ImageShape(width: 1, height: 1, channels: 1), 1, -1, true),
         (ImageShape(width: 4, height: 4, channels: 2), -4, 4, true),
+        (ImageShape(width: 3, height: 2, channels: 3), 5, -1, false), (ImageShape(width: 4, height: 3, channels: 1), -6, 0, false),
+        (ImageShape(width: 6, height: 5, channels: 3), 0, 0, true), (ImageShape(width: 6, height: 5, channels: 3), -2, 2, false),
     ]
 
     /// Zooms of 0.9 and 1.1 (and 1 exactly), odd and even sizes.

@@ -20,6 +20,19 @@ extension Kernels {
                 @inline(__always) func zoomed(_ v: Int, _ centre: Float) -> Int {
                     zoom == 1 ? v : Int((centre + (Float(v) - centre) * inverse).rounded())
                 }
+                if zoom == 1 && !mirrored {
+                    // A plain shift: each line is one contiguous copy, the uncovered edge repeats its
+                    // edge pixel. Target columns lo ..< hi read source columns lo − dx ..< hi − dx.
+                    let lo = min(max(dx, 0), w), hi = max(min(w + dx, w), lo)
+                    for y in 0 ..< h {
+                        let sourceLine = from + min(max(y - dy, 0), h - 1) * w * channels
+                        let targetLine = to + y * w * channels
+                        if hi > lo { (targetLine + lo * channels).update(from: sourceLine + (lo - dx) * channels, count: (hi - lo) * channels) }
+                        for x in 0 ..< lo { (targetLine + x * channels).update(from: sourceLine, count: channels) }
+                        for x in hi ..< w { (targetLine + x * channels).update(from: sourceLine + (w - 1) * channels, count: channels) }
+                    }
+                    return
+                }
                 // The source offset of every target column, computed once per image.
                 withUnsafeTemporaryAllocation(of: Int.self, capacity: w) { offsets in
                     for x in 0 ..< w { offsets[x] = min(max(zoomed((mirrored ? w - 1 - x : x) - dx, cx), 0), w - 1) * channels }
@@ -28,6 +41,11 @@ extension Kernels {
                         let targetLine = to + y * w * channels
                         if channels == 1 {
                             for x in 0 ..< w { targetLine[x] = sourceLine[offsets[x]] }
+                        } else if channels == 3 {
+                            for x in 0 ..< w {
+                                let (t, o) = (targetLine + 3 * x, sourceLine + offsets[x])
+                                (t[0], t[1], t[2]) = (o[0], o[1], o[2])
+                            }
                         } else {
                             for x in 0 ..< w {
                                 for c in 0 ..< channels { targetLine[x * channels + c] = sourceLine[offsets[x] + c] }

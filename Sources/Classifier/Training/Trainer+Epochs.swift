@@ -62,7 +62,8 @@ struct EpochLoop {
         let clock = ContinuousClock()
         var (bestAccuracy, bestLoss, bestCriterion) = (-1.0, Double.infinity, Double.infinity)
         let calibrates = hasValidation && c.selection == .calibratedLoss && c.cost == .crossEntropy
-        let validationInputs = calibrates ? standardization.inputs(of: validation) : nil
+        // The validation logits of each epoch, for its temperature fit (filled by the validation pass).
+        var validationLogits: [Float]? = calibrates ? [Float](repeating: 0, count: validation.count * classes) : nil
         // Cosine decay over a run of known length (the refit): η_t = η · ½(1 + cos(π t / T)), t = steps taken.
         let decays = isRefit && c.schedule == .cosine
         let totalSteps = Double(maxEpochs * batchCount)
@@ -137,13 +138,14 @@ struct EpochLoop {
                                      validationAccuracy: nil, samplesPerSecond: samplesPerSecond, isBest: true,
                                      isRefit: isRefit, member: member, members: members)
             if hasValidation {
-                let (loss, accuracy) = judged.evaluate(validation, standardization: standardization, workspace: &workspace)
+                let (loss, accuracy) = judged.evaluate(validation, standardization: standardization, workspace: &workspace,
+                                                       logits: &validationLogits)
                 guard loss.isFinite else { throw .diverged(epoch: epoch, learningRate: learningRate) }
                 report.validationLoss = loss
                 report.validationAccuracy = accuracy
-                if let validationInputs {
-                    let z = judged.logits(validationInputs, engine: c.engine, threads: c.threads)
-                    report.calibratedValidationLoss = Trainer.temperatureFit(logits: z, labels: validation.labels).loss
+                if let z = validationLogits {
+                    report.calibratedValidationLoss = Trainer.temperatureFit(
+                        logits: Matrix(rows: validation.count, columns: classes, elements: z), labels: validation.labels).loss
                 }
                 report.isBest = c.selection == .accuracy ? accuracy > bestAccuracy || (accuracy == bestAccuracy && loss < bestLoss)
                     : (report.calibratedValidationLoss ?? loss) < bestCriterion
@@ -178,8 +180,17 @@ extension Network {
     /// Mean cost and accuracy on a dataset, in batches through `workspace` (no allocation per batch).
     func evaluate(_ dataset: Dataset, standardization: InputStandardization,
                   workspace: inout BackpropagationWorkspace) -> (loss: Double, accuracy: Double) {
+        var none: [Float]? = nil
+        return evaluate(dataset, standardization: standardization, workspace: &workspace, logits: &none)
+    }
+
+    /// `evaluate`, also copying the output layer's weighted sums `zᴸ` (the logits, `N × classes`)
+    /// into `logits` when it is not `nil`: what the temperature fit needs, from the same forward pass.
+    func evaluate(_ dataset: Dataset, standardization: InputStandardization, workspace: inout BackpropagationWorkspace,
+                  logits: inout [Float]?) -> (loss: Double, accuracy: Double) {
         guard dataset.count > 0 else { return (0, 0) }
         let order = Array(0 ..< dataset.count)
+        let k = dataset.classCount
         var (loss, correct) = (0.0, 0)
         var start = 0
         while start < dataset.count {
@@ -187,9 +198,12 @@ extension Network {
             standardization.gather(dataset.inputs, rows: order[range], into: &workspace.x)
             forward(rows: range.count, workspace: &workspace)
             let batch = cost.totalLoss(outputs: workspace.output, labels: dataset.labels[range], rows: range.count,
-                                       columns: dataset.classCount)
+                                       columns: k)
             loss += batch.loss
             correct += batch.correct
+            if logits != nil, let z = workspace.s.last {
+                logits![(range.lowerBound * k) ..< (range.upperBound * k)] = z[..<(range.count * k)]
+            }
             start = range.upperBound
         }
         return (loss / Double(dataset.count), Double(correct) / Double(dataset.count))
