@@ -163,7 +163,49 @@ def run_classify(classify, root, seed, workdir, extra):
     out = subprocess.run([classify, "evaluate", "--json", os.path.join(root, "test"), "--model", model],
                          check=True, capture_output=True, text=True).stdout
     report = json.loads(out)
+    report["calibration_limits"] = calibration_limits(classify, root, model, seed)
     return report["accuracy"], seconds, model, report
+
+
+def ece(p, y, bins=15):
+    """15-bin expected calibration error of probabilities p (n x k) against labels y, as classify computes it."""
+    c, ok = p.max(1), p.argmax(1) == y
+    b = np.clip(np.ceil(c * bins).astype(int) - 1, 0, bins - 1)
+    return float(sum((b == i).mean() * abs(ok[b == i].mean() - c[b == i].mean()) for i in range(bins) if (b == i).any()))
+
+
+def softmax(z):
+    e = np.exp(z - z.max(1, keepdims=True))
+    return e / e.sum(1, keepdims=True)
+
+
+def calibration_limits(classify, root, model, seed):
+    """What a temperature can do for this model on these test images, from `classify predict --json`:
+    `ece` with the model's temperature (as evaluate reports it); `oracle_ece` at the temperature T* that
+    minimises the test images' own NLL (fitted on the test set: a bound no validation fit can beat on
+    average); `floor`, the mean ECE of a perfectly calibrated model with the same confidences (each image
+    right with probability equal to its confidence, 1,000 draws): the 15-bin noise of this test set's size."""
+    with open(model, "rb") as f:
+        n = int.from_bytes(f.read(8), "little")
+        t = float(json.loads(f.read(n))["__metadata__"].get("temperature", "1"))
+    out = subprocess.run([classify, "predict", "--json", os.path.join(root, "test"), "--model", model],
+                         check=True, capture_output=True, text=True).stdout
+    classes = sorted(d for d in os.listdir(os.path.join(root, "test")) if os.path.isdir(os.path.join(root, "test", d)))
+    rows = [json.loads(line) for line in out.splitlines()]
+    p = np.array([[{q["label"]: q["probability"] for q in r["probabilities"]}[c] for c in classes] for r in rows])
+    y = np.array([classes.index(os.path.basename(os.path.dirname(r["file"]))) for r in rows])
+    z = np.log(np.clip(p, 1e-30, 1)) * t  # the logits up to a constant per image
+    grid = np.exp(np.linspace(np.log(0.05), np.log(20), 500))
+    nll = [-np.mean(np.log(np.clip(softmax(z / g)[np.arange(len(y)), y], 1e-300, 1))) for g in grid]
+    best = float(grid[int(np.argmin(nll))])
+    rng = np.random.default_rng(seed)
+    conf = p.max(1)
+    floor = []
+    for _ in range(1000):
+        ok = rng.random(len(conf)) < conf
+        b = np.clip(np.ceil(conf * 15).astype(int) - 1, 0, 14)
+        floor.append(sum((b == i).mean() * abs(ok[b == i].mean() - conf[b == i].mean()) for i in range(15) if (b == i).any()))
+    return {"ece": ece(p, y), "oracle_temperature": best, "oracle_ece": ece(softmax(z / best), y), "floor": float(np.mean(floor))}
 
 
 def torch_mlp(xtr, ytr, xte, yte, seed):
@@ -309,7 +351,7 @@ def main():
                 accs.append(acc)
                 secs.append(s)
                 row.setdefault("classify_reports", []).append(
-                    {k: report.get(k) for k in ("accuracy", "balanced_accuracy", "calibration") if k in report})
+                    {k: report.get(k) for k in ("accuracy", "balanced_accuracy", "calibration", "calibration_limits") if k in report})
             fmt = model_input(classify, model)
             row["input"] = f"{fmt['width']}x{fmt['height']} {fmt['color']}"
             row["classify"] = {"accuracy": stats(accs), "seconds": stats(secs)}
@@ -401,12 +443,26 @@ def table(rows):
     mean_c = 100 * float(np.mean([r["classify"]["accuracy"]["mean"] for r in rows]))
     out.append(f"Mean classify accuracy over the sets: {mean_c:.2f}%")
     eces = [(r["set"], [c["calibration"] for c in r.get("classify_reports", []) if c.get("calibration")]) for r in rows]
+    eces_reports = [(r["set"], r.get("classify_reports", [])) for r in rows]
     for name, cal in eces:
         if cal:
             after = 100 * float(np.mean([c["ece"] for c in cal]))
             before = 100 * float(np.mean([c["ece_at_temperature_1"] for c in cal]))
             t = float(np.mean([c["temperature"] for c in cal]))
-            out.append(f"ECE {name}: {after:.2f}% with temperature (mean T {t:.2f}), {before:.2f}% without")
+            line = f"ECE {name}: {after:.2f}% with temperature (mean T {t:.2f}), {before:.2f}% without"
+            limits = [r["calibration_limits"] for r in dict(eces_reports)[name] if r.get("calibration_limits")]
+            if limits:
+                oracle = 100 * float(np.mean([x["oracle_ece"] for x in limits]))
+                floor = 100 * float(np.mean([x["floor"] for x in limits]))
+                t_star = float(np.mean([x["oracle_temperature"] for x in limits]))
+                line += (f"; at the test images' own best temperature (mean T* {t_star:.2f}) {oracle:.2f}%; "
+                         f"noise floor {floor:.2f}%")
+                size = next(r.get("train", 0) + r.get("test", 0) for r in rows if r["set"] == name)
+                if size > 1000:  # issue 10: the temperature at least halves ECE on the sets of over 1,000 images
+                    line += (" — halved" if after <= before / 2 else " — not halved" + (
+                        ": half of it is below the noise floor" if before / 2 < floor else
+                        ": not even the test images' own temperature halves it" if oracle > before / 2 else ""))
+            out.append(line)
     return "\n".join(out)
 
 
