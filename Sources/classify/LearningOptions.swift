@@ -31,7 +31,8 @@ struct LearningOptions: ParsableArguments {
     var schedule: LearningRateSchedule = TrainingConfiguration().schedule
 
     @Option(help: ArgumentHelp("Random changes to each training image, every epoch, as a list: shift (move by up to "
-        + "1/14 of the image's size; images from 10×10), scale (zoom by 0.9–1.1), flip (mirror left-right), auto-flip "
+        + "1/14 of the image's size; images from 10×10), scale (zoom by 0.9–1.1), rotate (turn by up to ±10°), flip (mirror "
+        + "left-right), auto-flip "
         + "(flip only when the training images are mirror-symmetric, as scenes and objects are and digits, text and hand "
         + "signs are not), brightness (gain 0.8–1.2 and offset ±10 %), e.g. shift,flip; or none.",
         valueName: "list"))

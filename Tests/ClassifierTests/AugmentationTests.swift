@@ -1,3 +1,4 @@
+import Platform
 import Testing
 @testable import Classifier
 
@@ -67,6 +68,97 @@ import Testing
         if dx == 0 && dy == 0 && !mirrored { #expect(Array(target[shape.byteCount...]) == row2) }
     }
 
+    /// The naive rotation: pixel `(x, y)` comes from the nearest pixel to `c + R(−φ) · p / zoom`,
+    /// `p = (m(x) − dx, y − dy) − c`, the rotation matrix applied element by element in Float.
+    static func naiveRotated(_ image: [UInt8], _ shape: ImageShape, dx: Int, dy: Int, zoom: Float, angle: Float,
+                             mirrored: Bool) -> [UInt8] {
+        let (w, h) = (shape.width, shape.height)
+        let centre = (Float(w - 1) / 2, Float(h - 1) / 2)
+        let inverse: [[Float]] = [[cos(angle) / zoom, sin(angle) / zoom], [-sin(angle) / zoom, cos(angle) / zoom]]
+        var out = [UInt8](repeating: 0, count: shape.byteCount)
+        for y in 0 ..< h {
+            for x in 0 ..< w {
+                let p = [Float((mirrored ? w - 1 - x : x) - dx) - centre.0, Float(y - dy) - centre.1]
+                let q = inverse.map { $0[0] * p[0] + $0[1] * p[1] }
+                let sx = min(max(Int((centre.0 + q[0]).rounded()), 0), w - 1)
+                let sy = min(max(Int((centre.1 + q[1]).rounded()), 0), h - 1)
+                for c in 0 ..< shape.channels {
+                    out[(y * w + x) * shape.channels + c] = image[(sy * w + sx) * shape.channels + c]
+                }
+            }
+        }
+        return out
+    }
+
+    @Test("the rotated transform matches the naive inverse map", arguments: [
+        (ImageShape(width: 28, height: 28, channels: 1), 0, 0, Float(1), Float(0.17), false),
+        (ImageShape(width: 32, height: 31, channels: 3), 2, -1, 1.05, -0.1, true),
+        (ImageShape(width: 36, height: 27, channels: 3), -2, 2, 0.93, 0.05, false),
+        (ImageShape(width: 13, height: 40, channels: 2), 1, 0, 1, -0.174, true),
+    ])
+    func rotationMatchesNaive(shape: ImageShape, dx: Int, dy: Int, zoom: Float, angle: Float, mirrored: Bool) {
+        var generator = SeededGenerator(seed: 8)
+        let source = (0 ..< 2 * shape.byteCount).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
+        var target = [UInt8](repeating: 7, count: 2 * shape.byteCount)
+        Kernels.transform(source, row: 1, shape: shape, dx: dx, dy: dy, zoom: zoom, angle: angle, mirrored: mirrored,
+                          into: &target, row: 0)
+        let row1 = Array(source[shape.byteCount...])
+        #expect(Array(target[..<shape.byteCount]) == Self.naiveRotated(row1, shape, dx: dx, dy: dy, zoom: zoom, angle: angle,
+                                                                      mirrored: mirrored))
+        #expect(target[shape.byteCount...].allSatisfy { $0 == 7 }, "other rows are untouched")
+        #expect(Array(target[..<shape.byteCount]) != Self.naive(row1, shape, dx: dx, dy: dy, zoom: zoom, mirrored: mirrored),
+                "the angle changes the image")
+    }
+
+    /// An exact check of the direction, with no rounding to agree on: a quarter turn of a square
+    /// image (φ = π/2, y pointing down) moves the top-left pixel to the top right, target `(x, y)`
+    /// reading source `(y, w − 1 − x)`.
+    @Test("a quarter turn is the exact pixel permutation", arguments: [1, 3])
+    func quarterTurn(channels: Int) {
+        let shape = ImageShape(width: 11, height: 11, channels: channels)
+        let source = (0 ..< shape.byteCount).map { UInt8($0 % 251) }
+        var target = [UInt8](repeating: 0, count: shape.byteCount)
+        Kernels.transform(source, row: 0, shape: shape, dx: 0, dy: 0, angle: .pi / 2, mirrored: false, into: &target, row: 0)
+        for y in 0 ..< 11 {
+            for x in 0 ..< 11 {
+                for c in 0 ..< channels {
+                    #expect(target[(y * 11 + x) * channels + c] == source[((10 - x) * 11 + y) * channels + c])
+                }
+            }
+        }
+    }
+
+    @Test("rotate draws angles within ±10°, only from 10×10, and leaves the other draws as they were")
+    func rotateDraws() {
+        let shape = ImageShape(width: 20, height: 20, channels: 1)
+        var generator = SeededGenerator(seed: 12)
+        let bytes = (0 ..< shape.byteCount).map { _ in UInt8.random(in: 0 ... 255, using: &generator) }
+        let rows = Array(repeating: 0, count: 30)
+        var batch = [UInt8](repeating: 0, count: rows.count * shape.byteCount)
+        var draws = SeededGenerator(seed: 1)
+        Augmentation(rotate: true).apply(to: bytes, rows: rows[...], shape: shape, into: &batch, using: &draws)
+        var replay = SeededGenerator(seed: 1)
+        var angles = Set<Float>()
+        for i in rows.indices {
+            _ = replay.next()
+            let angle = Augmentation.rotationRange * (2 * Float(replay.next() >> 40) / Float(1 << 24) - 1)
+            #expect(abs(angle) <= 10 * .pi / 180)
+            angles.insert(angle)
+            let expected = Self.naiveRotated(bytes, shape, dx: 0, dy: 0, zoom: 1, angle: angle, mirrored: false)
+            #expect(Array(batch[i * shape.byteCount ..< (i + 1) * shape.byteCount]) == expected, "row \(i)")
+        }
+        #expect(angles.count == rows.count, "every example draws its own angle")
+        #expect(draws.next() == replay.next(), "two numbers per example, no more")
+        // Below 10×10 nothing turns and nothing more is drawn: the stream is shift's.
+        let small = ImageShape(width: 8, height: 8, channels: 1)
+        var (a, b) = (SeededGenerator(seed: 2), SeededGenerator(seed: 2))
+        var (one, two) = ([UInt8](repeating: 0, count: 64), [UInt8](repeating: 0, count: 64))
+        Augmentation(rotate: true).apply(to: Array(bytes[..<64]), rows: [0], shape: small, into: &one, using: &a)
+        Augmentation().apply(to: Array(bytes[..<64]), rows: [0], shape: small, into: &two, using: &b)
+        #expect(one == two && one == Array(bytes[..<64]) && a.next() == b.next())
+        #expect(!Augmentation(rotate: true).changes(small) && Augmentation(rotate: true).changes(shape))
+    }
+
     @Test("the brightness kernel is clamp(round(g · v + o), 0, 255) on its row only", arguments: [
         (Float(1), Float(0)), (1.2, 25.5), (0.8, -25.5), (1.13, -3.7), (0.5, 300), (2, -600),
     ])
@@ -110,13 +202,14 @@ import Testing
         ("none", Augmentation.none), ("None", Augmentation.none), ("brightness", Augmentation(brightness: true)),
         ("shift,brightness", Augmentation(shift: true, brightness: true)),
         ("shift,auto-flip", Augmentation(shift: true, flipWhenSymmetric: true)), ("Auto-Flip", Augmentation(flipWhenSymmetric: true)),
+        ("rotate", Augmentation(rotate: true)), ("shift,rotate,auto-flip", Augmentation(shift: true, rotate: true, flipWhenSymmetric: true)),
     ])
     func parses(text: String, expected: Augmentation) {
         #expect(Augmentation(parsing: text) == expected)
         #expect(Augmentation(parsing: expected.description) == expected)
     }
 
-    @Test("bad --augment values are refused", arguments: ["", "rotate", "shift,", "none,shift", "shift;flip", "zoom", "bright", "autoflip", "auto"])
+    @Test("bad --augment values are refused", arguments: ["", "rotation", "shift,", "none,shift", "shift;flip", "zoom", "bright", "autoflip", "auto"])
     func refuses(text: String) {
         #expect(Augmentation(parsing: text) == nil)
     }

@@ -1,3 +1,5 @@
+import Platform
+
 /// The byte kernel of augmentation (`Augmentation`): one image row of a byte matrix, shifted
 /// and possibly mirrored, into a row of another. Pointers never leave their closures.
 extension Kernels {
@@ -7,11 +9,22 @@ extension Kernels {
     /// `(dx, dy)` and zoomed, nearest pixel, the edge pixel repeated where the border is uncovered.
     ///
     /// Shapes: row `sourceRow` of `source` and row `targetRow` of `target`, each `shape.byteCount` bytes.
+    ///
+    /// With an angle `φ ≠ 0` (radians) the map is no longer separable: for the offset
+    /// `p = (m(x) − dx − cₓ, y − dy − c_y)` from the centre, the source pixel is the nearest to
+    /// `c + R(−φ) · p / zoom`, `R(−φ) = [[cos φ, sin φ], [−sin φ, cos φ]]`: the image turned by `φ`
+    /// (clockwise on screen for `φ > 0`, y pointing down) about its centre. `φ = 0` is the
+    /// separable map above, to the pixel.
     static func transform(_ source: [UInt8], row sourceRow: Int, shape: ImageShape, dx: Int, dy: Int, zoom: Float = 1,
-                          mirrored: Bool, into target: inout [UInt8], row targetRow: Int) {
+                          angle: Float = 0, mirrored: Bool, into target: inout [UInt8], row targetRow: Int) {
         let (w, h, channels, n) = (shape.width, shape.height, shape.channels, shape.byteCount)
         precondition(w > 0 && h > 0 && channels > 0 && (sourceRow + 1) * n <= source.count && (targetRow + 1) * n <= target.count,
                      "transform: rows \(sourceRow) → \(targetRow) of \(shape) do not fit \(source.count) / \(target.count) bytes")
+        if angle != 0 {
+            rotate(source, row: sourceRow, shape: shape, dx: dx, dy: dy, zoom: zoom, angle: angle, mirrored: mirrored,
+                   into: &target, row: targetRow)
+            return
+        }
         source.withUnsafeBufferPointer { source in
             target.withUnsafeMutableBufferPointer { target in
                 guard let from = source.baseAddress.map({ $0 + sourceRow * n }),
@@ -51,6 +64,31 @@ extension Kernels {
                                 for c in 0 ..< channels { targetLine[x * channels + c] = sourceLine[offsets[x] + c] }
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    /// The rotated case of `transform`: one inverse map per target pixel, nearest source pixel, the
+    /// coordinates clamped to the image (the edge pixel repeated).
+    private static func rotate(_ source: [UInt8], row sourceRow: Int, shape: ImageShape, dx: Int, dy: Int, zoom: Float,
+                               angle: Float, mirrored: Bool, into target: inout [UInt8], row targetRow: Int) {
+        let (w, h, channels, n) = (shape.width, shape.height, shape.channels, shape.byteCount)
+        let (cx, cy) = (Float(w - 1) / 2, Float(h - 1) / 2)
+        let (cosine, sine) = (cos(angle) / zoom, sin(angle) / zoom)
+        source.withUnsafeBufferPointer { source in
+            target.withUnsafeMutableBufferPointer { target in
+                guard let from = source.baseAddress.map({ $0 + sourceRow * n }),
+                      let to = target.baseAddress.map({ $0 + targetRow * n }) else { return }
+                for y in 0 ..< h {
+                    let py = Float(y - dy) - cy
+                    for x in 0 ..< w {
+                        let px = Float((mirrored ? w - 1 - x : x) - dx) - cx
+                        let sx = min(max(Int((cx + cosine * px + sine * py).rounded()), 0), w - 1)
+                        let sy = min(max(Int((cy - sine * px + cosine * py).rounded()), 0), h - 1)
+                        let (t, o) = (to + (y * w + x) * channels, from + (sy * w + sx) * channels)
+                        for c in 0 ..< channels { t[c] = o[c] }
                     }
                 }
             }

@@ -26,6 +26,8 @@ public struct ImageShape: Sendable, Equatable, Hashable {
 ///   the nearest edge pixel.
 /// - `scale`: zoom about the image centre by a factor uniform in `[0.9, 1.1]` (nearest pixel),
 ///   only where shifts apply (10×10 and up).
+/// - `rotate`: turn about the image centre by an angle uniform in `±10°` (nearest pixel, the edge
+///   pixels repeated into the corners), only where shifts apply; one more 64-bit draw per example.
 /// - `flip`: mirror left–right with probability ½. It turns a 2 into a mirrored 2 and text into
 ///   mirror writing, so it is not forced on by default:
 /// - `flipWhenSymmetric` (`auto-flip`, on by default): `flip` when the training images are
@@ -38,14 +40,16 @@ public struct ImageShape: Sendable, Equatable, Hashable {
 public struct Augmentation: Sendable, Equatable {
     public var shift: Bool
     public var scale: Bool
+    public var rotate: Bool
     public var flip: Bool
     public var flipWhenSymmetric: Bool
     public var brightness: Bool
 
-    public init(shift: Bool = false, scale: Bool = false, flip: Bool = false, flipWhenSymmetric: Bool = false,
-                brightness: Bool = false) {
+    public init(shift: Bool = false, scale: Bool = false, rotate: Bool = false, flip: Bool = false,
+                flipWhenSymmetric: Bool = false, brightness: Bool = false) {
         self.shift = shift
         self.scale = scale
+        self.rotate = rotate
         self.flip = flip
         self.flipWhenSymmetric = flipWhenSymmetric
         self.brightness = brightness
@@ -72,25 +76,28 @@ public struct Augmentation: Sendable, Equatable {
     /// The largest relative change of size that `scale` draws: zoom factors lie in `1 ± 0.1`.
     public static let scaleRange: Float = 0.1
 
+    /// The largest angle that `rotate` draws, in radians: angles lie in `± 10°`.
+    public static let rotationRange: Float = 10 * .pi / 180
+
     /// No change to any example.
     public static let none = Augmentation()
 
     /// Whether images of `shape` change at all: a flip, a brightness change, or a shift of at least
     /// one pixel (`flipWhenSymmetric` counts only once `resolved(for:)` has made it a flip).
     public func changes(_ shape: ImageShape) -> Bool {
-        flip || brightness || ((shift || scale) && Self.shiftRadius(for: shape) > 0)
+        flip || brightness || ((shift || scale || rotate) && Self.shiftRadius(for: shape) > 0)
     }
 
     /// The names, as `--augment` takes them: `"shift,auto-flip"`, `"shift,flip"`, `"none"`.
     public var description: String {
-        let names = [shift ? "shift" : nil, scale ? "scale" : nil, flip ? "flip" : nil,
+        let names = [shift ? "shift" : nil, scale ? "scale" : nil, rotate ? "rotate" : nil, flip ? "flip" : nil,
                      flipWhenSymmetric ? "auto-flip" : nil, brightness ? "brightness" : nil]
             .compactMap { $0 }
         return names.isEmpty ? "none" : names.joined(separator: ",")
     }
 
-    /// Parses `--augment`'s value: a comma-separated list of `shift`, `scale`, `flip`, `auto-flip` and
-    /// `brightness`, or `none`;
+    /// Parses `--augment`'s value: a comma-separated list of `shift`, `scale`, `rotate`, `flip`,
+    /// `auto-flip` and `brightness`, or `none`;
     /// `nil` for anything else.
     public init?(parsing text: String) {
         self.init()
@@ -98,6 +105,7 @@ public struct Augmentation: Sendable, Equatable {
             switch name.filter({ !$0.isWhitespace }).lowercased() {
             case "shift": shift = true
             case "scale": scale = true
+            case "rotate": rotate = true
             case "flip": flip = true
             case "auto-flip": flipWhenSymmetric = true
             case "brightness": brightness = true
@@ -114,8 +122,9 @@ public struct Augmentation: Sendable, Equatable {
 
     /// Writes the augmented copies of rows `indices` of `bytes` (images of `shape`) into
     /// consecutive rows of `batch`, drawing one 64-bit number per example from `generator`:
-    /// bits 0–15 give `dx`, 16–31 `dy`, bit 32 the flip, bits 40–63 the zoom factor; with
-    /// `brightness` a second number follows, bits 0–23 the gain and 32–55 the offset.
+    /// bits 0–15 give `dx`, 16–31 `dy`, bit 32 the flip, bits 40–63 the zoom factor; with `rotate`
+    /// (10×10 and up) the next number's bits 40–63 give the angle; with `brightness` one more
+    /// number follows, bits 0–23 the gain and 32–55 the offset.
     ///
     /// Shapes: `bytes` is `N × shape.byteCount`; `batch` gets `indices.count × shape.byteCount`.
     func apply(to bytes: [UInt8], rows indices: ArraySlice<Int>, shape: ImageShape, into batch: inout [UInt8],
@@ -123,13 +132,16 @@ public struct Augmentation: Sendable, Equatable {
         let r = shift ? Self.shiftRadius(for: shape) : 0
         let span = UInt64(2 * r + 1)
         let zooms = scale && Self.shiftRadius(for: shape) > 0
+        let rotates = rotate && Self.shiftRadius(for: shape) > 0
         for (i, index) in indices.enumerated() {
             let bits = generator.next()
             let dx = Int((bits & 0xFFFF) % span) - r, dy = Int(((bits >> 16) & 0xFFFF) % span) - r
             let mirrored = flip && (bits >> 32) & 1 == 1
             let u = Float(bits >> 40) / Float(1 << 24)  // uniform in [0, 1)
             let zoom = zooms ? 1 + Self.scaleRange * (2 * u - 1) : 1
-            Kernels.transform(bytes, row: index, shape: shape, dx: dx, dy: dy, zoom: zoom, mirrored: mirrored, into: &batch, row: i)
+            let angle = rotates ? Self.rotationRange * (2 * Float(generator.next() >> 40) / Float(1 << 24) - 1) : 0
+            Kernels.transform(bytes, row: index, shape: shape, dx: dx, dy: dy, zoom: zoom, angle: angle, mirrored: mirrored,
+                              into: &batch, row: i)
             if brightness {
                 let more = generator.next()
                 let (a, b) = (Float(more & 0xFF_FFFF) / Float(1 << 24), Float((more >> 32) & 0xFF_FFFF) / Float(1 << 24))
