@@ -13,8 +13,10 @@ extension Augmentation: ExpressibleByArgument {
 /// `train`'s options for how the network generalizes: standardization, epoch selection, the
 /// refit and its schedule, class weighting (defaults and measurements in README.md).
 struct LearningOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Input standardization: center (subtract the training images' mean value), none, "
-        + "per-input (each input's mean and deviation over the training images) or global (one mean and deviation).",
+    @Option(help: ArgumentHelp("Input standardization: image (subtract each image's own mean value, so overall "
+        + "brightness does not matter; folded into the first layer when saved), center (subtract the training images' "
+        + "mean value), none, per-input (each input's mean and deviation over the training images) or global (one mean "
+        + "and deviation).",
         valueName: "mode"))
     var standardize: StandardizationMode = TrainingConfiguration().standardization
 

@@ -18,7 +18,7 @@ struct Train: ParsableCommand {
         discussion: """
         Every immediate sub-folder of DIR is a class, named after the folder; the PNG files in it \
         are its examples. Hidden files and non-PNG files are skipped and reported. Without flags, \
-        the input size and colour come from the images, inputs are centred on the images' mean, a \
+        the input size and colour come from the images, each image is centred on its own mean value, a \
         ReLU network with softmax outputs is trained with Adam on randomly shifted copies of the \
         images (mirrored too when the images are mirror-symmetric, as photographs of scenes and \
         objects are and digits are not) towards labels smoothed by 0.05, 10% of each class is held out for validation, training stops 25 epochs after the \

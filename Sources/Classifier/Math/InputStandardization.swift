@@ -9,12 +9,21 @@
 /// adds the map as a `Sub` and a `Div` node, or folds it into the first layer
 /// (`W′ = W / deviationᵀ`, `b′ = b − W′·mean`).
 ///
+/// During training (`StandardizationMode.image`, the default) each image's own mean value is
+/// subtracted as well, `xⱼ = bⱼ / 255 − b̄ / 255` with `b̄ = (1/d) Σₖ bₖ` (`centersEachImage`),
+/// which makes the network blind to a change of overall brightness. That map is linear,
+/// `x = (I − 𝟙𝟙ᵀ/d) v`, so it folds exactly into the first layer (`folded(into:)`): the saved
+/// model is an ordinary one, read by every reader (and exporter) of the format as it is.
+///
 /// Shapes: `mean` and `deviation` have one value per input neuron (`InputFormat.inputCount`).
 public struct InputStandardization: Sendable, Equatable {
     /// `meanⱼ`: the training images' mean of `bⱼ / 255`.
     public var mean: [Float]
     /// `deviationⱼ > 0`: the training images' standard deviation of `bⱼ / 255`, floored (see `init(fitting:)`).
     public var deviation: [Float]
+    /// Whether each image's own mean value `b̄ / 255` is subtracted first (training only: saved
+    /// models have it folded into their first layer).
+    public var centersEachImage = false
 
     /// A standardization from its values.
     /// - Precondition: equal lengths; every deviation positive and finite, every mean finite.
@@ -33,7 +42,38 @@ public struct InputStandardization: Sendable, Equatable {
     }
 
     /// Whether this is the identity map (`xⱼ = bⱼ / 255`).
-    public var isIdentity: Bool { mean.allSatisfy { $0 == 0 } && deviation.allSatisfy { $0 == 1 } }
+    public var isIdentity: Bool { !centersEachImage && mean.allSatisfy { $0 == 0 } && deviation.allSatisfy { $0 == 1 } }
+
+    /// Subtracting each image's mean value and nothing else: `xⱼ = bⱼ / 255 − b̄ / 255`.
+    public static func imageCentering(inputCount: Int) -> InputStandardization {
+        var s = InputStandardization.identity(inputCount: inputCount)
+        s.centersEachImage = true
+        return s
+    }
+
+    /// `network` and this map as a network on the plain inputs `v = b / 255` that computes the
+    /// same outputs. With `centersEachImage` (and mean 0, deviation 1) the first layer sees
+    /// `x = (I − 𝟙𝟙ᵀ/d) v`, so `W x = W′ v` with `W′ = W (I − 𝟙𝟙ᵀ/d)`: every row of `W` minus its
+    /// own mean, `W′ᵢⱼ = Wᵢⱼ − (1/d) Σₖ Wᵢₖ` (summed in `Double`); the biases are unchanged. Without
+    /// it, both are returned as they are.
+    ///
+    /// Shapes: `W` is `[n¹, d]` with `d = inputCount`.
+    /// - Precondition: `centersEachImage` goes with mean 0 and deviation 1 only.
+    public func folded(into network: Network) -> (network: Network, standardization: InputStandardization) {
+        guard centersEachImage, let first = network.layers.first else { return (network, self) }
+        precondition(mean.allSatisfy { $0 == 0 } && deviation.allSatisfy { $0 == 1 },
+                     "image centering folds into the first layer only without a mean and deviation")
+        let (rows, d) = (first.weights.rows, first.weights.columns)
+        var w = first.weights.elements
+        for i in 0 ..< rows {
+            let row = i * d ..< (i + 1) * d
+            let rowMean = Float(w[row].reduce(0.0) { $0 + Double($1) } / Double(d))
+            for j in row { w[j] -= rowMean }
+        }
+        var folded = network
+        folded.layers[0].weights.elements = w
+        return (folded, .identity(inputCount: inputCount))
+    }
 
     /// Number of inputs.
     public var inputCount: Int { mean.count }
@@ -72,7 +112,8 @@ public struct InputStandardization: Sendable, Equatable {
     ///
     /// Shapes: `bytes` is `N × inputCount`; `x` receives `indices.count × inputCount` (it may be longer).
     func gather(_ bytes: [UInt8], rows indices: ArraySlice<Int>, into x: inout [Float]) {
-        Kernels.gatherInputs(bytes, indices: indices, columns: inputCount, mean: mean, deviation: deviation, into: &x)
+        Kernels.gatherInputs(bytes, indices: indices, columns: inputCount, mean: mean, deviation: deviation,
+                             centersEachImage: centersEachImage, into: &x)
     }
 
     /// The network inputs of `bytes.count / inputCount` consecutive examples, row-major.

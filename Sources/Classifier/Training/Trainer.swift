@@ -64,7 +64,8 @@ public struct TrainingResult: Sendable {
     public var summary: TrainingSummary
     /// One report per epoch run (the refit's epochs last, marked `isRefit`).
     public var history: [EpochReport]
-    /// `x = (b / 255 − mean) / deviation` that the network was trained with.
+    /// `x = (b / 255 − mean) / deviation` that `network` computes on (image centering, which the
+    /// training may have used too, is folded into its first layer).
     public var standardization: InputStandardization
     /// The softmax temperature fitted on the validation images (1 without validation).
     public var temperature: Float
@@ -126,8 +127,27 @@ public struct Trainer: Sendable {
     ///     (validated) and training returns the best weights so far with `wasInterrupted`.
     /// - Throws: `.invalidConfiguration` for a bad setting, `.unusableData` for an empty dataset
     ///   or fewer than two classes with examples, `.diverged` as soon as the loss is NaN or infinite.
+    ///
+    /// With image centering (`StandardizationMode.image`) the result has it folded into the first
+    /// layer (`InputStandardization.folded(into:)`): its standardization is the identity and its
+    /// network computes on `b / 255` what the trained one computed on the centred inputs.
     public func train(_ dataset: Dataset, from start: TrainingStart? = nil, progress: (TrainingEvent) -> Void = { _ in },
                       shouldStop: () -> Bool = { false }) throws(ClassifierError) -> TrainingResult {
+        var result = try trainOnStandardizedInputs(dataset, from: start, progress: progress, shouldStop: shouldStop)
+        (result.network, result.standardization) = result.standardization.folded(into: result.network)
+        return result
+    }
+
+    /// The standardization a continued training keeps: the start's, with image centering again
+    /// when the model was trained with it (its folded first layer sums every row to 0, so centring
+    /// its inputs changes nothing it computes, and the steps stay as the first training's).
+    static func continuing(_ start: TrainingStart?, mode: StandardizationMode) -> InputStandardization? {
+        guard let standardization = start?.standardization else { return nil }
+        return mode == .image && standardization.isIdentity ? .imageCentering(inputCount: standardization.inputCount) : standardization
+    }
+
+    private func trainOnStandardizedInputs(_ dataset: Dataset, from start: TrainingStart?, progress: (TrainingEvent) -> Void,
+                                           shouldStop: () -> Bool) throws(ClassifierError) -> TrainingResult {
         var c = configuration
         try c.validate()
         guard dataset.count > 0, dataset.inputCount > 0 else {
@@ -157,7 +177,7 @@ public struct Trainer: Sendable {
             ? dataset.stratifiedSplit(validationFraction: c.validationFraction, using: &generator)
             : (dataset, dataset.subset([]))
         // Continuing keeps the earlier model's standardization: its weights were trained on those inputs.
-        let standardization = start?.standardization ?? c.standardization.fitted(on: training)
+        let standardization = Self.continuing(start, mode: c.standardization) ?? c.standardization.fitted(on: training)
         // `auto-flip` is decided once, on the training part; the summary records what ran.
         let symmetry: MirrorSymmetry?
         (c.augmentation, symmetry) = c.augmentation.resolved(for: training)
@@ -192,7 +212,7 @@ public struct Trainer: Sendable {
 
         // The refit: every image, the chosen epoch count, a fresh network from the same generator
         // (continuing: the start network and its standardization again, for the epochs after it).
-        let everything = start?.standardization ?? c.standardization.fitted(on: dataset)
+        let everything = Self.continuing(start, mode: c.standardization) ?? c.standardization.fitted(on: dataset)
         let fresh = Network(sizes: network.sizes, hiddenActivation: c.activation, cost: c.cost, using: &generator)
         var refit = EpochLoop(configuration: c, network: start?.network ?? fresh, training: dataset,
                               validation: dataset.subset([]), standardization: everything,

@@ -49,7 +49,7 @@ public struct TrainingConfiguration: Sendable, Equatable {
     /// Seed of the one generator behind initialisation, split and shuffling.
     public var seed: UInt64 = 42
     /// How inputs are standardised before the network (`InputStandardization`).
-    public var standardization: StandardizationMode = .center
+    public var standardization: StandardizationMode = .image
     /// What picks the best epoch on the validation images.
     public var selection: EpochSelection = .calibratedLoss
     /// After choosing the epoch count on the validation images, train a fresh network on every
@@ -178,6 +178,9 @@ public enum StandardizationMode: String, Sendable, Equatable, CaseIterable {
     case center
     /// None: `x = b / 255`.
     case none
+    /// Each image's own mean value subtracted, no scaling: `x = b / 255 − b̄ / 255` with `b̄` the
+    /// mean byte of that image (after augmentation). Folded into the first layer when saved.
+    case image
 
     /// The standardization this mode fits on `dataset`.
     func fitted(on dataset: Dataset) -> InputStandardization {
@@ -188,6 +191,7 @@ public enum StandardizationMode: String, Sendable, Equatable, CaseIterable {
             InputStandardization(mean: InputStandardization(fitting: dataset, perInput: false).mean,
                                  deviation: [Float](repeating: 1, count: dataset.inputCount))
         case .none: .identity(inputCount: dataset.inputCount)
+        case .image: .imageCentering(inputCount: dataset.inputCount)
         }
     }
 }
