@@ -41,7 +41,7 @@ import Imaging
     @Test("the folded network computes on b/255 what the network computed on centred inputs", arguments: [
         [12, 5, 3], [64, 3], [30, 8, 6, 4],
     ])
-    func foldingIsExact(sizes: [Int]) {
+    func foldingIsExact(sizes: [Int]) throws {
         var generator = SeededGenerator(seed: 21)
         let network = Network(sizes: sizes, hiddenActivation: .relu, cost: .crossEntropy, using: &generator)
         let d = sizes[0], rows = 5
@@ -64,6 +64,11 @@ import Imaging
         let format = InputFormat(width: d, height: 1, color: .gray)
         let classifier = ImageClassifier(network: network, classes: classes, inputFormat: format, inputStandardization: centring)
         #expect(classifier.network == folded && classifier.inputStandardization == plain)
+        var later = ImageClassifier(network: network, classes: classes, inputFormat: format)
+        later.inputStandardization = centring  // set after init: the model file and ONNX fold it
+        let loaded = try ImageClassifier(modelFileBytes: later.encodedModelFile(), name: "m.safetensors")
+        #expect(loaded.network == folded && loaded.inputStandardization == plain)
+        #expect(later.onnxModel() == classifier.onnxModel())
         // Without the centring nothing is folded.
         let none = InputStandardization.identity(inputCount: d).folded(into: network)
         #expect(none.network == network && none.standardization == .identity(inputCount: d))

@@ -39,6 +39,8 @@ extension ImageClassifier {
 
     /// The safetensors container for this classifier.
     public func modelFile() -> ModelFile {
+        // Image centering set on the property after `init` is folded here too: the file cannot hold it.
+        let (network, inputStandardization) = self.inputStandardization.folded(into: self.network)
         let version = Self.supportedModelFileVersions[Self.supportedModelFileVersions.count - 1]
         let count = inputStandardization.inputCount
         var tensors: [ModelFile.Tensor] = []
