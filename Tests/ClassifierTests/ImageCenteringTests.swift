@@ -59,16 +59,14 @@ import Imaging
         }
         #expect(folded.layers.dropFirst() == network.layers.dropFirst() && folded.layers[0].biases == network.layers[0].biases)
         #expect(folded.layers[0].weights != network.layers[0].weights)
-        // A classifier given the centring folds it too, so its model file cannot lose it.
+        // The model file and the ONNX export hold the centring folded: the file cannot lose it.
         let classes = (0 ..< sizes[sizes.count - 1]).map { "c\($0)" }
         let format = InputFormat(width: d, height: 1, color: .gray)
         let classifier = ImageClassifier(network: network, classes: classes, inputFormat: format, inputStandardization: centring)
-        #expect(classifier.network == folded && classifier.inputStandardization == plain)
-        var later = ImageClassifier(network: network, classes: classes, inputFormat: format)
-        later.inputStandardization = centring  // set after init: the model file and ONNX fold it
-        let loaded = try ImageClassifier(modelFileBytes: later.encodedModelFile(), name: "m.safetensors")
+        let loaded = try ImageClassifier(modelFileBytes: classifier.encodedModelFile(), name: "m.safetensors")
         #expect(loaded.network == folded && loaded.inputStandardization == plain)
-        #expect(later.onnxModel() == classifier.onnxModel())
+        let ordinary = ImageClassifier(network: folded, classes: classes, inputFormat: format, inputStandardization: plain)
+        #expect(classifier.onnxModel() == ordinary.onnxModel() && classifier.encodedModelFile() == ordinary.encodedModelFile())
         // Without the centring nothing is folded.
         let none = InputStandardization.identity(inputCount: d).folded(into: network)
         #expect(none.network == network && none.standardization == .identity(inputCount: d))
@@ -86,26 +84,32 @@ import Imaging
                        imageShape: ImageShape(width: 12, height: 12, channels: 1))
     }
 
+    /// The saved model of a training with `mode`, read back from its file bytes.
+    static func savedModel(_ mode: StandardizationMode) throws -> ImageClassifier {
+        var configuration = TrainingConfiguration()
+        (configuration.hiddenLayers, configuration.maxEpochs, configuration.standardization) = ([8], 3, mode)
+        let result = try Trainer(configuration: configuration).train(Self.halves(count: 80))
+        #expect(result.standardization.centersEachImage == (mode == .image))
+        #expect(result.summary.hyperparameters["standardization"] == mode.rawValue)
+        let classifier = ImageClassifier(network: result.network, classes: ["left", "right"],
+                                         inputFormat: InputFormat(width: 12, height: 12, color: .gray),
+                                         inputStandardization: result.standardization)
+        return try ImageClassifier(modelFileBytes: classifier.encodedModelFile(), name: "m.safetensors")
+    }
+
     @Test("a default training saves a plain network that ignores a change of overall brightness")
     func defaultTrainingIsBrightnessBlind() throws {
-        var configuration = TrainingConfiguration()
-        configuration.hiddenLayers = [8]
-        configuration.maxEpochs = 3
-        let result = try Trainer(configuration: configuration).train(Self.halves(count: 80))
-        #expect(result.standardization.isIdentity && result.summary.hyperparameters["standardization"] == "image")
         let data = Self.bytes(rows: 4, columns: 144, in: 0 ... 200, seed: 5)
         let brighter = data.map { $0 + 40 }
-        let plain = result.standardization
-        let p = result.network.forward(Matrix(rows: 4, columns: 144, elements: plain.inputs(fromBytes: data)))
-        let q = result.network.forward(Matrix(rows: 4, columns: 144, elements: plain.inputs(fromBytes: brighter)))
-        for (a, b) in zip(p.elements, q.elements) { #expect(abs(a - b) < 1e-4) }
+        func outputs(_ model: ImageClassifier, _ bytes: [UInt8]) -> [Float] {
+            model.network.forward(Matrix(rows: 4, columns: 144, elements: model.inputStandardization.inputs(fromBytes: bytes))).elements
+        }
+        let saved = try Self.savedModel(.image)
+        #expect(saved.inputStandardization.isIdentity)
+        for (a, b) in zip(outputs(saved, data), outputs(saved, brighter)) { #expect(abs(a - b) < 1e-4) }
         // `center` is not blind to it: the check above can fail.
-        configuration.standardization = .center
-        let centred = try Trainer(configuration: configuration).train(Self.halves(count: 80))
-        let s = centred.standardization
-        let p2 = centred.network.forward(Matrix(rows: 4, columns: 144, elements: s.inputs(fromBytes: data)))
-        let q2 = centred.network.forward(Matrix(rows: 4, columns: 144, elements: s.inputs(fromBytes: brighter)))
-        #expect(zip(p2.elements, q2.elements).contains { abs($0 - $1) > 1e-3 })
+        let centred = try Self.savedModel(.center)
+        #expect(zip(outputs(centred, data), outputs(centred, brighter)).contains { abs($0 - $1) > 1e-3 })
     }
 
     @Test("continuing a model trained with image centring centres again; other standardizations stay as stored")

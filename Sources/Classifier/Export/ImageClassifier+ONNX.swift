@@ -29,6 +29,7 @@ extension ImageClassifier {
     ///   - includeLabel: also output `label`, the index of the most probable class (`ArgMax`).
     ///   - producerVersion: stored as `producer_version` (the producer is `classify`).
     public func onnxModel(includeLabel: Bool = true, producerVersion: String = "") -> [UInt8] {
+        // Image centering folded into the first layer, as the model file has it.
         let (network, inputStandardization) = self.inputStandardization.folded(into: self.network)
         let f = inputFormat
         let classCount = classes.count

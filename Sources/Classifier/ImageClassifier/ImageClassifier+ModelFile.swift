@@ -39,7 +39,7 @@ extension ImageClassifier {
 
     /// The safetensors container for this classifier.
     public func modelFile() -> ModelFile {
-        // Image centering set on the property after `init` is folded here too: the file cannot hold it.
+        // Image centering (training's default) has no tensor: the file holds it folded into the first layer.
         let (network, inputStandardization) = self.inputStandardization.folded(into: self.network)
         let version = Self.supportedModelFileVersions[Self.supportedModelFileVersions.count - 1]
         let count = inputStandardization.inputCount

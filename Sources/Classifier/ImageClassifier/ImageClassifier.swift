@@ -69,11 +69,10 @@ public struct ImageClassifier: Sendable, Equatable {
         precondition(inputStandardization.map { $0.inputCount == inputFormat.inputCount } ?? true,
                      "standardization has \(inputStandardization?.inputCount ?? 0) inputs, the format \(inputFormat.inputCount)")
         precondition(temperature > 0 && temperature.isFinite, "temperature \(temperature) must be positive")
-        // Image centering has no place in the model file: it lives folded into the first layer.
-        (self.network, self.inputStandardization) = (inputStandardization ?? .identity(inputCount: inputFormat.inputCount))
-            .folded(into: network)
+        self.network = network
         self.classes = classes
         self.inputFormat = inputFormat
+        self.inputStandardization = inputStandardization ?? .identity(inputCount: inputFormat.inputCount)
         self.temperature = temperature
         self.summary = summary
         self.trainingHistory = trainingHistory

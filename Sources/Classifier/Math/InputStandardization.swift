@@ -12,8 +12,8 @@
 /// During training (`StandardizationMode.image`, the default) each image's own mean value is
 /// subtracted as well, `xⱼ = bⱼ / 255 − b̄ / 255` with `b̄ = (1/d) Σₖ bₖ` (`centersEachImage`),
 /// which makes the network blind to a change of overall brightness. That map is linear,
-/// `x = (I − 𝟙𝟙ᵀ/d) v`, so it folds exactly into the first layer (`folded(into:)`): the saved
-/// model is an ordinary one, read by every reader (and exporter) of the format as it is.
+/// `x = (I − 𝟙𝟙ᵀ/d) v`, so it folds exactly into the first layer (`folded(into:)`), which the model
+/// file and the ONNX export do: the saved model is an ordinary one, read by every reader of the format.
 ///
 /// Shapes: `mean` and `deviation` have one value per input neuron (`InputFormat.inputCount`).
 public struct InputStandardization: Sendable, Equatable {
@@ -21,8 +21,8 @@ public struct InputStandardization: Sendable, Equatable {
     public var mean: [Float]
     /// `deviationⱼ > 0`: the training images' standard deviation of `bⱼ / 255`, floored (see `init(fitting:)`).
     public var deviation: [Float]
-    /// Whether each image's own mean value `b̄ / 255` is subtracted first (training only: saved
-    /// models have it folded into their first layer).
+    /// Whether each image's own mean value `b̄ / 255` is subtracted first (saved models have it
+    /// folded into their first layer instead).
     public var centersEachImage = false
 
     /// A standardization from its values.

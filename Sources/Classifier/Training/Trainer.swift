@@ -64,8 +64,8 @@ public struct TrainingResult: Sendable {
     public var summary: TrainingSummary
     /// One report per epoch run (the refit's epochs last, marked `isRefit`).
     public var history: [EpochReport]
-    /// `x = (b / 255 − mean) / deviation` that `network` computes on (image centering, which the
-    /// training may have used too, is folded into its first layer).
+    /// `x = (b / 255 − mean) / deviation` that the network was trained with (with image centering,
+    /// `centersEachImage`: the model file folds it into the first layer).
     public var standardization: InputStandardization
     /// The softmax temperature fitted on the validation images (1 without validation).
     public var temperature: Float
@@ -127,27 +127,8 @@ public struct Trainer: Sendable {
     ///     (validated) and training returns the best weights so far with `wasInterrupted`.
     /// - Throws: `.invalidConfiguration` for a bad setting, `.unusableData` for an empty dataset
     ///   or fewer than two classes with examples, `.diverged` as soon as the loss is NaN or infinite.
-    ///
-    /// With image centering (`StandardizationMode.image`) the result has it folded into the first
-    /// layer (`InputStandardization.folded(into:)`): its standardization is the identity and its
-    /// network computes on `b / 255` what the trained one computed on the centred inputs.
     public func train(_ dataset: Dataset, from start: TrainingStart? = nil, progress: (TrainingEvent) -> Void = { _ in },
                       shouldStop: () -> Bool = { false }) throws(ClassifierError) -> TrainingResult {
-        var result = try trainOnStandardizedInputs(dataset, from: start, progress: progress, shouldStop: shouldStop)
-        (result.network, result.standardization) = result.standardization.folded(into: result.network)
-        return result
-    }
-
-    /// The standardization a continued training keeps: the start's, with image centering again
-    /// when the model was trained with it (its folded first layer sums every row to 0, so centring
-    /// its inputs changes nothing it computes, and the steps stay as the first training's).
-    static func continuing(_ start: TrainingStart?, mode: StandardizationMode) -> InputStandardization? {
-        guard let standardization = start?.standardization else { return nil }
-        return mode == .image && standardization.isIdentity ? .imageCentering(inputCount: standardization.inputCount) : standardization
-    }
-
-    private func trainOnStandardizedInputs(_ dataset: Dataset, from start: TrainingStart?, progress: (TrainingEvent) -> Void,
-                                           shouldStop: () -> Bool) throws(ClassifierError) -> TrainingResult {
         var c = configuration
         try c.validate()
         guard dataset.count > 0, dataset.inputCount > 0 else {
@@ -225,6 +206,14 @@ public struct Trainer: Sendable {
         result.summary.refitEpochs = completedEpochs + refit.history.count
         result.wasInterrupted = refit.wasInterrupted
         return result
+    }
+
+    /// The standardization a continued training keeps: the start's, with image centering again
+    /// when the model was trained with it (its folded first layer sums every row to 0, so centring
+    /// its inputs changes nothing it computes, and the steps stay as the first training's).
+    static func continuing(_ start: TrainingStart?, mode: StandardizationMode) -> InputStandardization? {
+        guard let standardization = start?.standardization else { return nil }
+        return mode == .image && standardization.isIdentity ? .imageCentering(inputCount: standardization.inputCount) : standardization
     }
 
     /// Networks 2 … `ensemble` after the first (`first`), each from fresh weights drawn from
