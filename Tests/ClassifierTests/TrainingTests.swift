@@ -262,9 +262,19 @@ import Testing
 
     @Test func balancedClassWeightSamplesEveryClassEquallyOften() {
         var generator = SeededGenerator(seed: 5)
-        let order = Dataset.balancedOrder([[0, 1, 2, 3, 4, 5, 6], [7, 8], []], perClass: 7, using: &generator)
-        #expect(order.count == 14 && order.prefix(7).elementsEqual(0 ..< 7))
-        #expect(order.dropFirst(7).allSatisfy { $0 == 7 || $0 == 8 } && order.filter { $0 == 7 }.count >= 3)
+        // 9 examples, two classes with examples (7 and 2): ⌈9 / 2⌉ = 5 from each per epoch.
+        var sampler = BalancedSampler(byClass: [[0, 1, 2, 3, 4, 5, 6], [7, 8], []], exampleCount: 9)
+        #expect(sampler.perClass == 5 && sampler.epochLength == 10)
+        let epochs = (0 ..< 7).map { _ in sampler.nextEpoch(using: &generator) }
+        #expect(epochs.allSatisfy { $0.count == 10 && $0.prefix(5).allSatisfy { $0 < 7 } && $0.suffix(5).allSatisfy { $0 >= 7 } })
+        // Each class's draws are whole shuffled cycles: over 35 draws from 7 examples each is drawn
+        // 5 times, and every cycle (each run of 7) holds all seven once.
+        let large = epochs.flatMap { $0.prefix(5) }
+        #expect(stride(from: 0, to: 35, by: 7).allSatisfy { Set(large[$0 ..< $0 + 7]) == Set(0 ..< 7) })
+        let small = epochs.flatMap { $0.suffix(5) }
+        #expect(stride(from: 0, to: 34, by: 2).allSatisfy { Set(small[$0 ..< $0 + 2]) == [7, 8] })
+        // The cycles are shuffled: the large class does not come out in index order every time.
+        #expect(stride(from: 0, to: 35, by: 7).contains { !large[$0 ..< $0 + 7].elementsEqual(0 ..< 7) })
     }
 
     /// The default configuration with one change.

@@ -50,10 +50,9 @@ struct EpochLoop {
         var workspace = BackpropagationWorkspace(sizes: network.sizes, capacity: m, engine: c.engine, threads: c.threads)
         var optimizer = OptimizerState(optimizer: c.optimizer, learningRate: learningRate, l2: c.l2, network: network)
         var order = Array(0 ..< training.count)
-        let balances = c.classWeight.balances(training)
-        let byClass = balances ? training.indicesByClass() : []
-        let perClass = byClass.map(\.count).max() ?? 0
-        if balances { order = Array(repeating: 0, count: perClass * byClass.filter { !$0.isEmpty }.count) }
+        var sampler = c.classWeight.balances(training)
+            ? BalancedSampler(byClass: training.indicesByClass(), exampleCount: training.count) : nil
+        if let sampler { order = Array(repeating: 0, count: sampler.epochLength) }
         let batchCount = (order.count + m - 1) / m
         // Augmented copies of a batch's images, gathered from here instead of `training.inputs`.
         let shape = training.imageShape.flatMap { c.augmentation.changes($0) ? $0 : nil }
@@ -75,7 +74,7 @@ struct EpochLoop {
 
         let lastEpoch = completedEpochs + maxEpochs
         func nextOrder() {
-            if balances { order = Dataset.balancedOrder(byClass, perClass: perClass, using: &generator) }
+            if sampler != nil { order = sampler!.nextEpoch(using: &generator) }
             Dataset.shuffle(&order, using: &generator)
         }
         for _ in 0 ..< completedEpochs { nextOrder() }
@@ -216,21 +215,5 @@ extension Dataset {
         var byClass = [[Int]](repeating: [], count: classCount)
         for (i, label) in labels.enumerated() { byClass[label].append(i) }
         return byClass
-    }
-
-    /// One epoch of balanced sampling: every class with examples contributes `perClass` indices,
-    /// all of its own examples, then (for a smaller class) a freshly shuffled cycle through them
-    /// again until it has `perClass`. Each class then weighs the same in the epoch's cost.
-    static func balancedOrder(_ byClass: [[Int]], perClass: Int, using generator: inout SeededGenerator) -> [Int] {
-        var order: [Int] = []
-        order.reserveCapacity(perClass * byClass.count)
-        for var members in byClass where !members.isEmpty {
-            order += members
-            while order.count % perClass != 0 {
-                shuffle(&members, using: &generator)
-                order += members.prefix(perClass - order.count % perClass)
-            }
-        }
-        return order
     }
 }

@@ -212,12 +212,14 @@ public enum EpochSelection: String, Sendable, Equatable, CaseIterable {
 public enum ClassWeighting: String, Sendable, Equatable, CaseIterable {
     /// Every example once per epoch: a class weighs as much as it has examples.
     case none
-    /// Balanced sampling: per epoch every class contributes as many examples as the largest
-    /// (smaller classes cycle through theirs again), so each class weighs the same.
+    /// Balanced sampling (`BalancedSampler`): every epoch, as long as an ordinary one, draws
+    /// `⌈n / K⌉` examples from each class, so each class weighs the same. Against weights in the
+    /// cost (`n / (K · n_c)` per example, a prototype) on the 10:1 digits below: the same 92.3 %
+    /// (seeds 1–3), in 3.3 against 3.8 s.
     case balanced
     /// `.balanced` when the largest class has more than `imbalanceRatio` (3) times the smallest
     /// one's training examples, `.none` otherwise. On 28×28 digits whose classes 5–9 kept a tenth
-    /// of their images (10:1), balanced sampling scored 92.4 % against 86.6 % (balanced test set).
+    /// of their images (10:1), balanced sampling scored 92.3 % against 87.8 % (balanced test set).
     case auto
 
     /// The class-size ratio above which `.auto` balances (and `train` warns).
