@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import Classifier
 
@@ -275,6 +276,28 @@ import Testing
         #expect(stride(from: 0, to: 34, by: 2).allSatisfy { Set(small[$0 ..< $0 + 2]) == [7, 8] })
         // The cycles are shuffled: the large class does not come out in index order every time.
         #expect(stride(from: 0, to: 35, by: 7).contains { !large[$0 ..< $0 + 7].elementsEqual(0 ..< 7) })
+    }
+
+    /// Inputs that say nothing (every example the same byte) leave the network only the classes'
+    /// frequencies to learn: cross-entropy is lowest at the frequency each class is sampled with.
+    /// 90 : 10 examples: about 0.1 for the small class unbalanced, about 0.5 when the training loop
+    /// really samples the classes equally often.
+    @Test("balanced class weighting makes the training loop sample the classes equally often",
+          arguments: [(ClassWeighting.none, 0.0 ... 0.2), (.balanced, 0.4 ... 0.6), (.auto, 0.4 ... 0.6)])
+    func balancedTrainingLearnsEqualPriors(weighting: ClassWeighting, expected: ClosedRange<Double>) throws {
+        let labels = Array(repeating: 0, count: 90) + Array(repeating: 1, count: 10)
+        let data = Dataset(inputs: [UInt8](repeating: 128, count: labels.count), labels: labels, inputCount: 1, classCount: 2)
+        var configuration = TrainingConfiguration()
+        configuration.classWeight = weighting
+        configuration.hiddenLayers = [4]
+        configuration.validationFraction = 0
+        configuration.labelSmoothing = 0
+        configuration.maxEpochs = 40
+        configuration.learningRate = 0.01
+        let result = try Trainer(configuration: configuration).train(data)
+        let z = result.network.logits(result.standardization.inputs(of: data.subset([0]))).elements
+        let smallClass = 1 / (1 + exp(Double(z[0] - z[1])))
+        #expect(expected.contains(smallClass), "p(class 1) = \(smallClass) with \(weighting)")
     }
 
     /// The default configuration with one change.
