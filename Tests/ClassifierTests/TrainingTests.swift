@@ -287,13 +287,10 @@ import Testing
     func balancedTrainingLearnsEqualPriors(weighting: ClassWeighting, expected: ClosedRange<Double>) throws {
         let labels = Array(repeating: 0, count: 90) + Array(repeating: 1, count: 10)
         let data = Dataset(inputs: [UInt8](repeating: 128, count: labels.count), labels: labels, inputCount: 1, classCount: 2)
-        var configuration = TrainingConfiguration()
-        configuration.classWeight = weighting
-        configuration.hiddenLayers = [4]
-        configuration.validationFraction = 0
-        configuration.labelSmoothing = 0
-        configuration.maxEpochs = 40
-        configuration.learningRate = 0.01
+        let configuration = Self.changed {
+            ($0.classWeight, $0.hiddenLayers, $0.validationFraction) = (weighting, [4], 0)
+            ($0.labelSmoothing, $0.maxEpochs, $0.learningRate) = (0, 40, 0.01)
+        }
         let result = try Trainer(configuration: configuration).train(data)
         let z = result.network.logits(result.standardization.inputs(of: data.subset([0]))).elements
         let smallClass = 1 / (1 + exp(Double(z[0] - z[1])))
