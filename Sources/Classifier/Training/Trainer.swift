@@ -89,8 +89,8 @@ public struct TrainingResult: Sendable {
 ///    the judged weights (the average, or the last step's) are validated; the best epoch is chosen
 ///    by `selection` (default: the lowest validation loss at its fitted temperature); training
 ///    stops after `patience` epochs without a new best.
-/// 3. The softmax temperature is fitted on the validation images and augmented copies of them
-///    (`Trainer.fitTemperature`).
+/// 3. The softmax temperature is fitted on augmented copies of the validation images (on the
+///    images themselves when the augmentation changes nothing; `Trainer.fitTemperature`).
 /// 4. With `refit`, a fresh network is trained on every image (training + validation, the
 ///    standardization fitted on all of them) for the best epoch count, and is the result.
 /// 5. With `ensemble` N > 1 (no refit, no continuation), networks 2 … N are trained the same way
